@@ -1,0 +1,125 @@
+# Reproducible coursework: `make pdf` builds build/hw3.pdf, `make test` tests.
+# Stages: venv → data → execute notebooks (papermill) → LaTeX (nbconvert)
+# → PDF (latexmk -xelatex). Every stage is a file target: rerunning with
+# nothing changed does no work.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+PROFILE ?= auto      # auto | smoke | quick | full (auto: full with a GPU)
+DEVICE ?= auto       # auto | cpu | cuda | mps
+SEED ?= 0
+BUILD ?= build
+PYTHON ?= python3
+
+override PROFILE := $(strip $(PROFILE))
+override DEVICE := $(strip $(DEVICE))
+VENV := .venv
+PY := $(abspath $(VENV))/bin/python
+VENV_STAMP := $(VENV)/.installed
+JUPYTER := $(PY) -m jupyter
+PAPERMILL := $(PY) -m papermill
+HELPERS := $(wildcard helpers/*.py)
+NBCONVERT_FLAGS := --to latex --template-file $(abspath latex/templates/body.tex.j2) \
+	--no-prompt --CoalesceStreamsPreprocessor.enabled=True \
+	--TagRemovePreprocessor.enabled=True \
+	--TagRemovePreprocessor.remove_cell_tags='["remove-cell","parameters","injected-parameters"]' \
+	--TagRemovePreprocessor.remove_input_tags='["remove-input"]'
+
+HW3_PARTS := q1_policy_gradient q2_minimax q3_dcgan
+HW3_DATA := FashionMNIST
+
+.PHONY: help pdf hw3 test setup data tex lab clean clean-runs distclean
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@echo "usage: make TARGET [PROFILE=auto|smoke|quick|full] [DEVICE=auto|cpu|cuda|mps]"
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+pdf: hw3 ## build every homework PDF into build/
+
+hw3: $(BUILD)/hw3.pdf ## build build/hw3.pdf
+
+setup: $(VENV_STAMP) ## create .venv from requirements.txt
+
+data: $(HW3_DATA:%=data/%/raw/.verified) ## fetch and MD5-verify the datasets
+
+tex: ## install the TeX toolchain if missing (apt, as root)
+	@tools/ensure_tex.sh
+
+test: $(VENV_STAMP) data tex ## unit tests, notebook smoke runs, smoke PDF build
+	$(PY) -m pytest -q -ra tests notebooks --nbval-lax --nbval-current-env
+
+lab: $(VENV_STAMP) ## open the notebooks in JupyterLab
+	@$(PY) -c "import jupyterlab" 2>/dev/null || $(VENV)/bin/pip install -q jupyterlab==4.5.0
+	cd notebooks && $(JUPYTER) lab
+
+clean: ## remove build outputs (keeps the run cache and data)
+	rm -rf $(BUILD)
+
+clean-runs: ## remove the run cache (trained models: expensive to redo)
+	rm -rf runs
+
+distclean: clean clean-runs ## remove everything made, data and .venv too
+	rm -rf data $(VENV)
+
+# ---- set-up -----------------------------------------------------------------
+
+$(VENV_STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
+		{ echo "error: Python >= 3.10 is needed (PYTHON=$(PYTHON))"; exit 1; }
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+data/%/raw/.verified: | $(VENV_STAMP)
+	$(PY) -m helpers.data fetch $*
+	touch $@
+
+# ---- per-homework build: execute → convert → typeset -----------------------
+
+# The run parameters, rewritten only when they change (notebooks depend on it).
+$(BUILD)/%/params: FORCE
+	@mkdir -p $(@D)
+	@echo "profile=$(PROFILE) device=$(DEVICE) seed=$(SEED)" > $@.new
+	@cmp -s $@.new $@ && rm $@.new || mv $@.new $@
+
+$(BUILD)/hw3/nb/%.ipynb: notebooks/hw3/%.ipynb $(HELPERS) $(BUILD)/hw3/params \
+		| $(VENV_STAMP) data
+	@mkdir -p $(@D)
+	@echo "[pdf] executing $< (profile $(PROFILE), device $(DEVICE))"
+	$(PAPERMILL) $< $(@:.ipynb=.part.ipynb) -p profile $(PROFILE) -p device $(DEVICE) \
+		-p seed $(SEED) --cwd $(<D) --log-output --no-progress-bar \
+		--log-level WARNING
+	mv $(@:.ipynb=.part.ipynb) $@
+
+$(BUILD)/hw3/nb/%/body.tex: $(BUILD)/hw3/nb/%.ipynb latex/templates/body.tex.j2 \
+		tools/nbtex.py
+	rm -rf $(@D) && mkdir -p $(@D)
+	$(JUPYTER) nbconvert $(NBCONVERT_FLAGS) --log-level WARN \
+		--output-dir $(@D) --output body $<
+	$(PY) tools/nbtex.py $@ --preamble $(@D)/../../nbpreamble.tex
+
+$(BUILD)/hw3/meta.tex: $(BUILD)/hw3/params $(wildcard .git/logs/HEAD) \
+		| $(VENV_STAMP)
+	$(PY) tools/buildinfo.py $(PROFILE) $(DEVICE) $(SEED) > $@
+
+$(BUILD)/hw3.pdf: $(HW3_PARTS:%=$(BUILD)/hw3/nb/%/body.tex) $(BUILD)/hw3/meta.tex \
+		$(wildcard latex/hw3/*.tex latex/common/*.tex) latex/student.tex
+	@tools/ensure_tex.sh
+	cp latex/hw3/*.tex latex/common/*.tex latex/student.tex $(BUILD)/hw3/
+	cd $(BUILD)/hw3 && latexmk -xelatex -interaction=nonstopmode \
+		-halt-on-error -quiet main.tex >latexmk.out 2>&1 || \
+		{ tail -n 30 main.log; echo "error: LaTeX failed (log: $(BUILD)/hw3/main.log)"; exit 1; }
+	cp $(BUILD)/hw3/main.pdf $@.tmp && mv $@.tmp $@
+	@echo "[pdf] wrote $@"
+
+.PHONY: FORCE
+FORCE:
+
+# Executed notebooks are build products, not intermediates to delete.
+.SECONDARY:

@@ -1,0 +1,53 @@
+"""Turn "auto" | "cpu" | "cuda" | "mps" into a torch.device, with clear errors."""
+
+import torch
+
+DEVICE_NAMES = ("auto", "cpu", "cuda", "mps")
+
+
+def _mps_available() -> bool:
+    mps = getattr(torch.backends, "mps", None)
+    return bool(mps and mps.is_available())
+
+
+def gpu_available() -> bool:
+    """True when a CUDA or Apple-silicon GPU can be used."""
+    return torch.cuda.is_available() or _mps_available()
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    """Map a device name to a torch.device: auto = cuda, then mps, then cpu."""
+    name = str(name).strip().lower()
+    if name.startswith("cuda:"):
+        base = "cuda"
+    else:
+        base = name
+    if base not in DEVICE_NAMES:
+        raise ValueError(
+            f"Unknown device {name!r}: use one of {', '.join(DEVICE_NAMES)} "
+            "(e.g. `make pdf DEVICE=cpu`).")
+    if base == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if _mps_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if base == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError(
+            "device='cuda' was requested but PyTorch sees no CUDA GPU "
+            f"(torch {torch.__version__}, CUDA build: {torch.version.cuda}). "
+            "Use DEVICE=cpu or DEVICE=auto, or install a CUDA build of torch.")
+    if base == "mps" and not _mps_available():
+        raise RuntimeError(
+            "device='mps' was requested but no Apple-silicon GPU is available. "
+            "Use DEVICE=cpu or DEVICE=auto.")
+    return torch.device(name)
+
+
+def describe(device: torch.device) -> str:
+    """Human-readable device name, e.g. 'cuda (NVIDIA H100)' or 'cpu (2 threads)'."""
+    if device.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(device)})"
+    if device.type == "cpu":
+        return f"cpu ({torch.get_num_threads()} threads)"
+    return device.type

@@ -1,0 +1,105 @@
+"""Generators and discriminators, chosen by name (`build_gan`)."""
+
+import torch
+from torch import nn
+
+LEAKY_SLOPE_TF = 0.3  # Keras' LeakyReLU default, as in HW3 §3
+
+
+def keras_init_(module: nn.Module) -> None:
+    """Keras defaults: Glorot-uniform kernels, zero biases (HW3 follows the TF tutorial)."""
+    for m in module.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.xavier_uniform_(m.weight)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+
+
+def _keras_bn(channels: int, dims: int) -> nn.Module:
+    # Keras BatchNormalization: eps 1e-3, moving average 0.99 (= momentum 0.01)
+    norm = nn.BatchNorm1d if dims == 1 else nn.BatchNorm2d
+    return norm(channels, eps=1e-3, momentum=0.01)
+
+
+class DCGANGenerator(nn.Module):
+    """HW3 §3c: z (100) → dense 7·7·256 → convT 128@7² → 64@14² → 1@28², tanh.
+
+    No biases anywhere. BatchNorm + LeakyReLU(0.3) after the dense layer and
+    after each transposed conv except the last (as in the TF DCGAN tutorial).
+    """
+
+    def __init__(self, z_dim: int = 100):
+        super().__init__()
+        self.z_dim = z_dim
+        self.dense = nn.Sequential(
+            nn.Linear(z_dim, 7 * 7 * 256, bias=False),
+            _keras_bn(7 * 7 * 256, dims=1), nn.LeakyReLU(LEAKY_SLOPE_TF))
+        # 'same' padding: stride 1 keeps 7×7; stride 2 doubles (p=2, output_padding=1)
+        self.convs = nn.Sequential(
+            nn.ConvTranspose2d(256, 128, 5, stride=1, padding=2, bias=False),
+            _keras_bn(128, dims=2), nn.LeakyReLU(LEAKY_SLOPE_TF),
+            nn.ConvTranspose2d(128, 64, 5, stride=2, padding=2,
+                               output_padding=1, bias=False),
+            _keras_bn(64, dims=2), nn.LeakyReLU(LEAKY_SLOPE_TF),
+            nn.ConvTranspose2d(64, 1, 5, stride=2, padding=2,
+                               output_padding=1, bias=False),
+            nn.Tanh())
+        keras_init_(self)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.convs(self.dense(z).view(-1, 256, 7, 7))
+
+
+class DCGANDiscriminator(nn.Module):
+    """HW3 §3b: 1@28² → conv 64@14² → 128@7² (5×5, stride 2), each followed by
+    LeakyReLU(0.3) and Dropout(0.3), then dense 6272 → 1 logit."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(1, 64, 5, stride=2, padding=2),
+            nn.LeakyReLU(LEAKY_SLOPE_TF), nn.Dropout(0.3),
+            nn.Conv2d(64, 128, 5, stride=2, padding=2),
+            nn.LeakyReLU(LEAKY_SLOPE_TF), nn.Dropout(0.3),
+            nn.Flatten(), nn.Linear(128 * 7 * 7, 1))
+        keras_init_(self)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x).squeeze(1)
+
+
+MODELS = {
+    "dcgan": (DCGANGenerator, DCGANDiscriminator),
+}
+
+
+def build_gan(name: str, z_dim: int) -> tuple[nn.Module, nn.Module]:
+    """(generator, discriminator) of a named architecture."""
+    if name not in MODELS:
+        raise ValueError(f"Unknown model {name!r}; known: {', '.join(MODELS)}.")
+    gen_cls, disc_cls = MODELS[name]
+    return gen_cls(z_dim), disc_cls()
+
+
+def num_params(module: nn.Module) -> int:
+    """Trainable parameters (BatchNorm running statistics are buffers)."""
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def layer_summary(model: nn.Module, input_shape: tuple[int, ...]
+                  ) -> list[tuple[str, tuple[int, ...], int]]:
+    """(layer, output shape without batch, parameters) for each leaf layer."""
+    rows: list[tuple[str, tuple[int, ...], int]] = []
+    hooks = [m.register_forward_hook(
+        lambda mod, _inp, out: rows.append(
+            (type(mod).__name__, tuple(out.shape[1:]), num_params(mod))))
+        for m in model.modules() if not list(m.children())]
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros(2, *input_shape,
+                          device=next(model.parameters()).device))
+    model.train(was_training)
+    for hook in hooks:
+        hook.remove()
+    return rows

@@ -1,0 +1,71 @@
+"""Figures: sample grids, fixed-noise snapshots over epochs, loss curves."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+
+def style() -> None:
+    """Figure defaults that read well both in JupyterLab and in the PDF."""
+    plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 150,
+                         "figure.figsize": (9, 3.5), "axes.grid": True,
+                         "grid.alpha": 0.3, "font.size": 10})
+
+
+def tile(images: torch.Tensor, ncol: int) -> np.ndarray:
+    """(N, H, W) uint8 images → one (rows·H, ncol·W) mosaic with 1-px gaps."""
+    images = torch.as_tensor(images).cpu()
+    n, h, w = images.shape
+    nrow = -(-n // ncol)
+    canvas = np.full((nrow * (h + 1) - 1, ncol * (w + 1) - 1), 255, np.uint8)
+    for k in range(n):
+        r, c = divmod(k, ncol)
+        canvas[r * (h + 1):r * (h + 1) + h,
+               c * (w + 1):c * (w + 1) + w] = images[k].numpy()
+    return canvas
+
+
+def snapshot_grid(snapshots: dict[int, torch.Tensor], epochs: list[int],
+                  title: str, ncol: int = 4) -> plt.Figure:
+    """One panel per epoch, each the same fixed-noise batch."""
+    fig, axes = plt.subplots(1, len(epochs), figsize=(3.2 * len(epochs), 3.4),
+                             squeeze=False)
+    for ax, epoch in zip(axes[0], epochs):
+        ax.imshow(tile(snapshots[epoch], ncol), cmap="gray", vmin=0, vmax=255)
+        ax.set_title(f"epoch T = {epoch}")
+        ax.axis("off")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def smooth(values: np.ndarray, window: int) -> np.ndarray:
+    """Moving average over `window` points (valid part only)."""
+    window = max(1, min(window, len(values)))
+    return np.convolve(values, np.ones(window) / window, mode="valid")
+
+
+def loss_curves(history: dict[str, list], title: str,
+                labels: tuple[str, str] = ("discriminator", "generator")
+                ) -> plt.Figure:
+    """Per-step losses (smoothed) against epochs, plus D's outputs per epoch."""
+    steps = torch.cat(history["step_losses"]).numpy()
+    per_epoch = len(history["step_losses"][0])
+    window = max(1, per_epoch // 4)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.5))
+    for col, label in enumerate(labels):
+        curve = smooth(steps[:, col], window)
+        x = (np.arange(len(curve)) + window) / per_epoch
+        ax1.plot(x, curve, label=f"{label} loss")
+    ax1.set(xlabel="epoch", ylabel="BCE loss",
+            title=f"losses (moving average over {window} steps)")
+    ax1.legend()
+    epochs = np.arange(1, len(history["d_real"]) + 1)
+    ax2.plot(epochs, history["d_real"], "o-", label="mean σ(D(x)), real")
+    ax2.plot(epochs, history["d_fake"], "s-", label="mean σ(D(G(z))), fake")
+    ax2.set(xlabel="epoch", ylabel="probability", ylim=(0, 1),
+            title="discriminator outputs per epoch")
+    ax2.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

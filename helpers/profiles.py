@@ -1,0 +1,61 @@
+"""Every experiment's settings per profile, in one table.
+
+Profiles: `smoke` (seconds, tests only), `quick` (a truthful draft on a laptop
+CPU), `full` (exactly the assignment's settings). `auto` = full when a GPU is
+present, quick otherwise.
+"""
+
+from copy import deepcopy
+from typing import Any
+
+from .device import gpu_available
+
+PROFILE_NAMES = ("smoke", "quick", "full")
+
+# experiment -> profile -> settings. Anything the assignment fixes for all
+# profiles (architecture, lr, losses) lives in the experiment's code, not here.
+PROFILES: dict[str, dict[str, dict[str, Any]]] = {
+    # HW3 Q1: softmax policy gradient on a k-armed bandit.
+    "hw3_q1_bandit": {
+        "smoke": dict(num_seeds=4, num_steps=300),
+        "quick": dict(num_seeds=30, num_steps=5_000),
+        "full": dict(num_seeds=100, num_steps=20_000),
+    },
+    # HW3 Q2: gradient descent/ascent on a quadratic saddle.
+    "hw3_q2_minimax": {
+        "smoke": dict(num_etas=21, num_steps=200, num_points=8,
+                      num_couplings=5),
+        "quick": dict(num_etas=201, num_steps=2_000, num_points=64,
+                      num_couplings=25),
+        "full": dict(num_etas=401, num_steps=5_000, num_points=128,
+                     num_couplings=49),
+    },
+    # HW3 Q3: DCGAN on FashionMNIST (50 epochs, snapshots at T = 10, 30, 50).
+    "hw3_q3_dcgan": {
+        "smoke": dict(num_train=128, num_epochs=3, snapshot_epochs=(1, 2, 3)),
+        "quick": dict(num_train=6_000, num_epochs=10,
+                      snapshot_epochs=(2, 6, 10)),
+        "full": dict(num_train=None, num_epochs=50,
+                     snapshot_epochs=(10, 30, 50)),
+    },
+}
+
+
+def resolve_profile(name: str = "auto") -> str:
+    """Map a profile name to smoke/quick/full (auto: full with a GPU)."""
+    name = str(name).strip().lower()
+    if name == "auto":
+        return "full" if gpu_available() else "quick"
+    if name not in PROFILE_NAMES:
+        raise ValueError(
+            f"Unknown profile {name!r}: use one of auto, "
+            f"{', '.join(PROFILE_NAMES)} (e.g. `make pdf PROFILE=quick`).")
+    return name
+
+
+def settings(experiment: str, profile: str) -> dict[str, Any]:
+    """A copy of one experiment's settings for a (resolved or auto) profile."""
+    if experiment not in PROFILES:
+        raise KeyError(f"Unknown experiment {experiment!r}; known: "
+                       f"{', '.join(sorted(PROFILES))}.")
+    return deepcopy(PROFILES[experiment][resolve_profile(profile)])

@@ -1,0 +1,243 @@
+"""One GAN training loop for every homework: resumable, fast, with progress.
+
+`train_gan(config, device)` trains a named experiment into the run cache, or
+resumes it from its last complete epoch, or loads it when it is complete.
+Update steps (`STEPS`) are separate from the loop that logs and checkpoints.
+"""
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from . import data
+from .losses import bce_discriminator_loss, bce_generator_loss
+from .models import build_gan
+from .profiles import settings
+from .runs import load_checkpoint, run_dir, save_checkpoint
+
+STAT_NAMES = ("d_loss", "g_loss", "d_real", "d_fake")
+NAN_CHECK_EVERY = 50  # steps between host syncs (progress + NaN check)
+
+
+@dataclass(frozen=True)
+class GANConfig:
+    """Everything that determines a training run (its hash names the run)."""
+    experiment: str
+    dataset: str
+    model: str
+    method: str = "bce"
+    z_dim: int = 100
+    batch_size: int = 64
+    lr: float = 1e-4
+    betas: tuple[float, float] = (0.9, 0.999)
+    num_epochs: int = 50
+    num_train: int | None = None   # first N training images; None = all
+    num_fixed: int = 16            # fixed-noise images kept per epoch
+    snapshot_epochs: tuple[int, ...] = ()
+    seed: int = 0
+
+
+# Named experiments: the settings the assignment fixes for every profile.
+EXPERIMENTS: dict[str, dict[str, Any]] = {
+    "hw3_q3_dcgan": dict(dataset="FashionMNIST", model="dcgan", method="bce",
+                         z_dim=100, lr=1e-4, betas=(0.9, 0.999)),
+}
+
+
+def experiment_config(name: str, profile: str, **overrides: Any) -> GANConfig:
+    """Config of a named experiment under a profile, plus overrides."""
+    if name not in EXPERIMENTS:
+        raise KeyError(f"Unknown experiment {name!r}; known: "
+                       f"{', '.join(sorted(EXPERIMENTS))}.")
+    fields = {**EXPERIMENTS[name], **settings(name, profile), **overrides}
+    fields["snapshot_epochs"] = tuple(fields.get("snapshot_epochs", ()))
+    fields["betas"] = tuple(fields["betas"])
+    return GANConfig(experiment=name, **fields)
+
+
+@dataclass
+class TrainedGAN:
+    """A finished (or loaded) run: models, per-epoch history, snapshots."""
+    config: GANConfig
+    folder: Path
+    generator: nn.Module
+    discriminator: nn.Module
+    history: dict[str, list] = field(default_factory=dict)
+    snapshots: dict[int, torch.Tensor] = field(default_factory=dict)
+    fixed_noise: torch.Tensor | None = None
+    start_epoch: int = 0           # epochs already in the cache when called
+
+    @property
+    def epochs_done(self) -> int:
+        return len(self.history.get("d_loss", []))
+
+
+def bce_step(gen: nn.Module, disc: nn.Module, opt_g: torch.optim.Optimizer,
+             opt_d: torch.optim.Optimizer, real: torch.Tensor,
+             z_dim: int) -> torch.Tensor:
+    """One alternating update; returns [d_loss, g_loss, D(x), D(G(z))]."""
+    z = torch.randn(real.shape[0], z_dim, device=real.device)
+    fake = gen(z)
+    # discriminator: minimise −log σ(D(x)) − log(1 − σ(D(G(z)))); one forward
+    # pass over [real; fake] (D has no BatchNorm, so this equals two passes)
+    real_logits, fake_logits = disc(
+        torch.cat([real, fake.detach()])).split(real.shape[0])
+    d_loss = bce_discriminator_loss(real_logits, fake_logits)
+    opt_d.zero_grad(set_to_none=True)
+    d_loss.backward()
+    opt_d.step()
+    # generator: minimise −log σ(D(G(z))) on the same fake batch
+    disc.requires_grad_(False)
+    g_loss = bce_generator_loss(disc(fake))
+    opt_g.zero_grad(set_to_none=True)
+    g_loss.backward()
+    opt_g.step()
+    disc.requires_grad_(True)
+    return torch.stack([d_loss.detach(), g_loss.detach(),
+                        torch.sigmoid(real_logits.detach()).mean(),
+                        torch.sigmoid(fake_logits.detach()).mean()])
+
+
+STEPS: dict[str, Callable[..., torch.Tensor]] = {"bce": bce_step}
+
+
+class NonFiniteLossError(FloatingPointError):
+    """A loss became NaN or infinite; training stopped."""
+
+
+def _check_finite(stats: torch.Tensor, first_step: int, epoch: int,
+                  folder: Path) -> None:
+    """Raise, naming epoch and step, if any loss in `stats` is not finite."""
+    finite = torch.isfinite(stats[:, :2]).all(dim=1).cpu()
+    if finite.all():
+        return
+    bad = int((~finite).nonzero()[0]) + first_step
+    raise NonFiniteLossError(
+        f"Training stopped: a loss became NaN/inf at epoch {epoch}, step "
+        f"{bad + 1}. The last complete epoch stays checkpointed in {folder}. "
+        "Lower the learning rate or check the data scaling.")
+
+
+def _rng_state(device: torch.device) -> dict[str, torch.Tensor]:
+    state = {"cpu": torch.get_rng_state()}
+    if device.type == "cuda":
+        state["cuda"] = torch.cuda.get_rng_state(device)
+    return state
+
+
+def _set_rng_state(state: dict[str, torch.Tensor], device: torch.device) -> None:
+    torch.set_rng_state(state["cpu"].cpu())
+    if device.type == "cuda" and "cuda" in state:
+        torch.cuda.set_rng_state(state["cuda"].cpu(), device)
+
+
+@torch.inference_mode()
+def generate(gen: nn.Module, noise: torch.Tensor) -> torch.Tensor:
+    """Generator output in eval mode (BatchNorm running statistics), [−1, 1]."""
+    was_training = gen.training
+    gen.eval()
+    images = gen(noise)
+    gen.train(was_training)
+    return images
+
+
+def to_uint8(images: torch.Tensor) -> torch.Tensor:
+    """[−1, 1] images (N, 1, H, W) → uint8 (N, H, W) on the CPU."""
+    return ((images.squeeze(1) + 1) * 127.5).round().clamp(0, 255) \
+        .to(torch.uint8).cpu()
+
+
+def _run_epoch(gen, disc, opt_g, opt_d, images, config, epoch, bar, folder):
+    """One pass over the training images; per-step stats (steps, 4) on CPU."""
+    step = STEPS[config.method]
+    num_steps = images.shape[0] // config.batch_size
+    stats = torch.empty(num_steps, len(STAT_NAMES), device=images.device)
+    checked = 0
+    for i, idx in enumerate(data.minibatches(images.shape[0],
+                                             config.batch_size, images.device)):
+        real = data.to_signed_unit(images[idx])
+        stats[i] = step(gen, disc, opt_g, opt_d, real, config.z_dim)
+        if (i + 1) % NAN_CHECK_EVERY == 0 or i + 1 == num_steps:
+            _check_finite(stats[checked:i + 1], checked, epoch, folder)
+            bar.update(i + 1 - checked)
+            checked = i + 1
+            last = stats[i].tolist()
+            bar.set_postfix(epoch=epoch, d_loss=f"{last[0]:.3f}",
+                            g_loss=f"{last[1]:.3f}", refresh=False)
+    return stats.cpu()
+
+
+def _new_history() -> dict[str, list]:
+    return {**{name: [] for name in STAT_NAMES}, "seconds": [],
+            "step_losses": []}
+
+
+def _load_images(config: GANConfig, device: torch.device) -> torch.Tensor:
+    images, _ = data.load(config.dataset, "train", device)
+    if config.num_train is not None:
+        images = images[:config.num_train]
+    if images.shape[0] < config.batch_size:
+        raise ValueError(f"num_train={images.shape[0]} is smaller than "
+                         f"batch_size={config.batch_size}.")
+    return images
+
+
+def train_gan(config: GANConfig, device: torch.device | str = "cpu",
+              progress: bool = True) -> TrainedGAN:
+    """Train (or resume, or load) the run of `config`; checkpoints per epoch."""
+    device = torch.device(device)
+    folder = run_dir(asdict(config))
+    torch.manual_seed(config.seed)
+    gen, disc = (m.to(device) for m in build_gan(config.model, config.z_dim))
+    opt_g = torch.optim.Adam(gen.parameters(), lr=config.lr, betas=config.betas)
+    opt_d = torch.optim.Adam(disc.parameters(), lr=config.lr,
+                             betas=config.betas)
+    fixed_noise = torch.randn(
+        config.num_fixed, config.z_dim,
+        generator=torch.Generator().manual_seed(config.seed + 1)).to(device)
+    run = TrainedGAN(config, folder, gen, disc, _new_history(), {},
+                     fixed_noise)
+    state = load_checkpoint(folder, map_location=device)
+    if state is not None:
+        gen.load_state_dict(state["generator"])
+        disc.load_state_dict(state["discriminator"])
+        opt_g.load_state_dict(state["opt_g"])
+        opt_d.load_state_dict(state["opt_d"])
+        run.history, run.snapshots = state["history"], state["snapshots"]
+        _set_rng_state(state["rng"], device)
+        run.start_epoch = run.epochs_done
+    if run.epochs_done >= config.num_epochs:
+        return run
+    images = _load_images(config, device)
+    steps_per_epoch = images.shape[0] // config.batch_size
+    bar = tqdm(total=config.num_epochs * steps_per_epoch,
+               initial=run.epochs_done * steps_per_epoch, unit="step",
+               desc=config.experiment, file=sys.stderr, mininterval=2,
+               disable=not progress, dynamic_ncols=True)
+    gen.train()
+    disc.train()
+    with bar:
+        for epoch in range(run.epochs_done + 1, config.num_epochs + 1):
+            start = time.perf_counter()
+            stats = _run_epoch(gen, disc, opt_g, opt_d, images, config, epoch,
+                               bar, folder)
+            run.history["seconds"].append(time.perf_counter() - start)
+            for name, value in zip(STAT_NAMES, stats.mean(0).tolist()):
+                run.history[name].append(value)
+            run.history["step_losses"].append(stats[:, :2].clone())
+            run.snapshots[epoch] = to_uint8(generate(gen, fixed_noise))
+            save_checkpoint(folder, {
+                "config": asdict(config), "epoch": epoch,
+                "generator": gen.state_dict(),
+                "discriminator": disc.state_dict(),
+                "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
+                "history": run.history, "snapshots": run.snapshots,
+                "rng": _rng_state(device)})
+    return run

@@ -1,0 +1,50 @@
+"""Device and profile resolution: the `auto` rules and the clear errors."""
+
+import pytest
+import torch
+
+from helpers.device import resolve_device
+from helpers.profiles import PROFILES, resolve_profile, settings
+
+
+def test_cpu_and_auto_resolve():
+    assert resolve_device("cpu") == torch.device("cpu")
+    expected = "cuda" if torch.cuda.is_available() else None
+    if expected:
+        assert resolve_device("auto").type == "cuda"
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="a GPU is present")
+def test_cuda_without_gpu_gives_clear_error():
+    with pytest.raises(RuntimeError, match="no CUDA GPU.*DEVICE=cpu"):
+        resolve_device("cuda")
+
+
+def test_unknown_device_names_the_choices():
+    with pytest.raises(ValueError, match="auto, cpu, cuda, mps"):
+        resolve_device("tpu")
+
+
+def test_profile_auto_follows_gpu(monkeypatch):
+    monkeypatch.setattr("helpers.profiles.gpu_available", lambda: False)
+    assert resolve_profile("auto") == "quick"
+    monkeypatch.setattr("helpers.profiles.gpu_available", lambda: True)
+    assert resolve_profile("auto") == "full"
+
+
+def test_unknown_profile_is_a_clear_error():
+    with pytest.raises(ValueError, match="Unknown profile 'fast'"):
+        resolve_profile("fast")
+
+
+def test_every_experiment_defines_all_profiles_with_same_keys():
+    for name, table in PROFILES.items():
+        assert set(table) == {"smoke", "quick", "full"}, name
+        keys = {profile: set(s) for profile, s in table.items()}
+        assert keys["smoke"] == keys["quick"] == keys["full"], name
+
+
+def test_full_dcgan_profile_is_the_assignment_setting():
+    full = settings("hw3_q3_dcgan", "full")
+    assert full["num_epochs"] == 50 and full["num_train"] is None
+    assert tuple(full["snapshot_epochs"]) == (10, 30, 50)

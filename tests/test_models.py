@@ -1,0 +1,58 @@
+"""HW3 §3 b–c: layer output shapes and parameter counts of the DCGAN."""
+
+import torch
+
+from helpers.models import build_gan, layer_summary, num_params
+
+# (layer, output shape) as the assignment specifies, BatchNorm/activations
+# after the dense layer as in the TF tutorial.
+GEN_SPEC = [("Linear", (12544,)), ("BatchNorm1d", (12544,)),
+            ("LeakyReLU", (12544,)),
+            ("ConvTranspose2d", (128, 7, 7)), ("BatchNorm2d", (128, 7, 7)),
+            ("LeakyReLU", (128, 7, 7)),
+            ("ConvTranspose2d", (64, 14, 14)), ("BatchNorm2d", (64, 14, 14)),
+            ("LeakyReLU", (64, 14, 14)),
+            ("ConvTranspose2d", (1, 28, 28)), ("Tanh", (1, 28, 28))]
+DISC_SPEC = [("Conv2d", (64, 14, 14)), ("LeakyReLU", (64, 14, 14)),
+             ("Dropout", (64, 14, 14)), ("Conv2d", (128, 7, 7)),
+             ("LeakyReLU", (128, 7, 7)), ("Dropout", (128, 7, 7)),
+             ("Flatten", (6272,)), ("Linear", (1,))]
+
+
+def test_dcgan_generator_matches_spec():
+    gen, _ = build_gan("dcgan", z_dim=100)
+    rows = layer_summary(gen, (100,))
+    assert [(name, shape) for name, shape, _ in rows] == GEN_SPEC
+    # dense 100·12544 (no bias), convT 256·128·25, 128·64·25, 64·1·25 (no
+    # biases), BatchNorm γ, β: 2·(12544 + 128 + 64)
+    assert num_params(gen) == (100 * 12544 + 256 * 128 * 25 + 128 * 64 * 25
+                               + 64 * 25 + 2 * (12544 + 128 + 64))
+    assert all(m.bias is None for m in gen.modules()
+               if isinstance(m, (torch.nn.Linear, torch.nn.ConvTranspose2d)))
+
+
+def test_dcgan_discriminator_matches_spec():
+    _, disc = build_gan("dcgan", z_dim=100)
+    rows = layer_summary(disc, (1, 28, 28))
+    assert [(name, shape) for name, shape, _ in rows] == DISC_SPEC
+    assert num_params(disc) == ((25 * 64 + 64) + (64 * 25 * 128 + 128)
+                                + (6272 + 1))
+    slopes = {m.negative_slope for m in disc.modules()
+              if isinstance(m, torch.nn.LeakyReLU)}
+    drops = {m.p for m in disc.modules() if isinstance(m, torch.nn.Dropout)}
+    assert slopes == {0.3} and drops == {0.3}
+
+
+def test_generator_output_in_tanh_range_and_logits_unbounded():
+    torch.manual_seed(0)
+    gen, disc = build_gan("dcgan", z_dim=100)
+    images = gen(torch.randn(8, 100))
+    assert images.shape == (8, 1, 28, 28)
+    assert images.abs().max() <= 1
+    assert disc(images).shape == (8,)
+
+
+def test_unknown_model_name_is_a_clear_error():
+    import pytest
+    with pytest.raises(ValueError, match="Unknown model 'nope'"):
+        build_gan("nope", 100)

@@ -1,0 +1,65 @@
+"""The PDF pipeline end to end: `make hw3` in the smoke profile, into its own
+folder (never replacing a user's build/hw3.pdf), and every part is in it."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SMOKE_BUILD = REPO / "build" / "smoke"
+HW3_SECTIONS = ["Understanding policy gradients", "Minimax optimisation",
+                "DCGAN on FashionMNIST", "References"]
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def smoke_hw3_pdf() -> Path:
+    shutil.rmtree(SMOKE_BUILD, ignore_errors=True)
+    env = {**os.environ, "HW_RUNS_DIR": str(SMOKE_BUILD / "runs")}
+    proc = subprocess.run(
+        ["make", "--no-print-directory", "hw3", f"BUILD={SMOKE_BUILD}",
+         "PROFILE=smoke", "DEVICE=cpu"],
+        cwd=REPO, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, (proc.stdout[-4000:] + proc.stderr[-4000:])
+    return SMOKE_BUILD / "hw3.pdf"
+
+
+def test_hw3_pdf_has_every_part(smoke_hw3_pdf):
+    text = pdf_text(smoke_hw3_pdf)
+    for title in HW3_SECTIONS:
+        assert title in text, f"section {title!r} missing from the PDF"
+    assert "profile smoke" in " ".join(text.split())
+
+
+def test_hw3_pdf_has_no_litter(smoke_hw3_pdf):
+    text = pdf_text(smoke_hw3_pdf)
+    for litter in ("step/s]", "it/s]", "Traceback", "Warning:",
+                   'environ.get("HW_PROFILE"'):
+        assert litter not in text, f"{litter!r} leaked into the PDF"
+
+
+def test_hw3_pdf_has_figures(smoke_hw3_pdf):
+    images = subprocess.run(["pdfimages", "-list", str(smoke_hw3_pdf)],
+                            capture_output=True, text=True).stdout
+    assert len(images.strip().splitlines()) - 2 >= 4  # header is 2 lines
+
+
+def test_committed_notebooks_have_no_outputs():
+    notebooks = sorted((REPO / "notebooks").rglob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        cells = json.loads(path.read_text())["cells"]
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                assert not cell["outputs"] and cell["execution_count"] is None, \
+                    f"{path.name} is committed with outputs: strip them"

@@ -1,0 +1,104 @@
+"""Run cache and training loop: checkpoints, resume, config keys, NaN stop."""
+
+from dataclasses import asdict, replace
+
+import pytest
+import torch
+
+from helpers import runs, train
+
+TINY = dict(num_train=128, num_epochs=2, snapshot_epochs=(1, 2))
+
+
+@pytest.fixture()
+def runs_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("HW_RUNS_DIR", str(tmp_path))
+    return tmp_path
+
+
+def tiny_config(**overrides):
+    return train.experiment_config("hw3_q3_dcgan", "smoke",
+                                   **{**TINY, **overrides})
+
+
+def assert_same_weights(a: torch.nn.Module, b: torch.nn.Module):
+    for (name, x), (_, y) in zip(a.state_dict().items(),
+                                 b.state_dict().items()):
+        assert torch.equal(x, y), name
+
+
+def test_checkpoint_round_trip_and_weights_only(tmp_path):
+    state = {"w": torch.randn(3, 3), "history": {"loss": [1.0, 0.5]},
+             "epoch": 4}
+    runs.save_checkpoint(tmp_path, state)
+    loaded = runs.load_checkpoint(tmp_path)
+    assert torch.equal(loaded["w"], state["w"])
+    assert loaded["history"] == state["history"] and loaded["epoch"] == 4
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_garbage_checkpoint_falls_back_to_previous(tmp_path):
+    runs.save_checkpoint(tmp_path, {"epoch": 1})
+    runs.save_checkpoint(tmp_path, {"epoch": 2})
+    (tmp_path / runs.CHECKPOINT).write_bytes(b"not a checkpoint")
+    assert runs.load_checkpoint(tmp_path)["epoch"] == 1
+    (tmp_path / runs.PREVIOUS).write_bytes(b"")
+    with pytest.raises(runs.CheckpointError, match="delete .* to retrain"):
+        runs.load_checkpoint(tmp_path)
+
+
+def test_changed_config_gets_new_run_dir(runs_dir):
+    a = runs.run_dir(asdict(tiny_config()))
+    b = runs.run_dir(asdict(tiny_config(lr=2e-4)))
+    assert a != b and a.parent == b.parent == runs_dir
+    assert runs.run_dir(asdict(tiny_config())) == a
+
+
+def test_same_seed_twice_gives_identical_losses(runs_dir, tmp_path_factory,
+                                                monkeypatch):
+    first = train.train_gan(tiny_config(), progress=False)
+    monkeypatch.setenv("HW_RUNS_DIR", str(tmp_path_factory.mktemp("again")))
+    second = train.train_gan(tiny_config(), progress=False)
+    assert first.history["d_loss"] == second.history["d_loss"]
+    assert first.history["g_loss"] == second.history["g_loss"]
+    assert sorted(first.snapshots) == [1, 2]
+
+
+def test_interrupted_then_resumed_equals_uninterrupted(runs_dir, monkeypatch,
+                                                       tmp_path_factory):
+    reference = train.train_gan(tiny_config(), progress=False)
+
+    monkeypatch.setenv("HW_RUNS_DIR", str(tmp_path_factory.mktemp("resume")))
+    real_epoch = train._run_epoch
+
+    def crash_in_epoch_2(*args):
+        if args[6] == 2:  # the epoch argument
+            raise KeyboardInterrupt
+        return real_epoch(*args)
+    monkeypatch.setattr(train, "_run_epoch", crash_in_epoch_2)
+    with pytest.raises(KeyboardInterrupt):
+        train.train_gan(tiny_config(), progress=False)
+    monkeypatch.setattr(train, "_run_epoch", real_epoch)
+
+    resumed = train.train_gan(tiny_config(), progress=False)
+    assert resumed.start_epoch == 1
+    assert resumed.history["d_loss"] == reference.history["d_loss"]
+    assert_same_weights(resumed.generator, reference.generator)
+    assert_same_weights(resumed.discriminator, reference.discriminator)
+
+    loaded = train.train_gan(tiny_config(), progress=False)  # complete: load
+    assert loaded.start_epoch == 2
+    assert_same_weights(loaded.generator, reference.generator)
+
+
+def test_nan_loss_stops_with_epoch_and_step(runs_dir, monkeypatch):
+    real_step = train.STEPS["bce"]
+    calls = {"n": 0}
+
+    def step_with_nan(*args):
+        calls["n"] += 1
+        stats = real_step(*args)
+        return stats * float("nan") if calls["n"] == 2 else stats
+    monkeypatch.setitem(train.STEPS, "bce", step_with_nan)
+    with pytest.raises(train.NonFiniteLossError, match="epoch 1, step 2"):
+        train.train_gan(tiny_config(), progress=False)
