@@ -33,7 +33,7 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
     # HW3 Q3: DCGAN on FashionMNIST (50 epochs, snapshots at T = 10, 30, 50).
     "hw3_q3_dcgan": {
         "smoke": dict(num_train=128, num_epochs=3, snapshot_epochs=(1, 2, 3)),
-        "quick": dict(num_train=6_000, num_epochs=10,
+        "quick": dict(num_train=10_000, num_epochs=10,
                       snapshot_epochs=(2, 6, 10)),
         "full": dict(num_train=None, num_epochs=50,
                      snapshot_epochs=(10, 30, 50)),
