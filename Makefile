@@ -28,10 +28,15 @@ NBCONVERT_FLAGS := --to latex --template-file $(abspath latex/templates/body.tex
 	--TagRemovePreprocessor.remove_cell_tags='["remove-cell","parameters","injected-parameters"]' \
 	--TagRemovePreprocessor.remove_input_tags='["remove-input"]'
 
-HW3_PARTS := q1_policy_gradient q2_minimax q3_dcgan
-HW3_DATA := FashionMNIST
+HOMEWORKS := hw3 hw2
+hw3_PARTS := q1_policy_gradient q2_minimax q3_dcgan
+hw2_PARTS := 2a_gan 2b_wgan_gp
+# What hw2-code.zip holds: the code that produced the PDF (no data, no runs).
+CODE_PATHS := notebooks helpers latex tools tests Makefile README.md \
+	requirements.txt pyproject.toml conftest.py
+DATASETS := FashionMNIST MNIST
 
-.PHONY: help pdf hw3 test setup data tex lab clean clean-runs distclean
+.PHONY: help pdf hw3 hw2 test setup data tex lab clean clean-runs distclean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -39,13 +44,15 @@ help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-pdf: hw3 ## build every homework PDF into build/
+pdf: $(HOMEWORKS) ## build every homework PDF into build/
 
 hw3: $(BUILD)/hw3.pdf ## build build/hw3.pdf
 
+hw2: $(BUILD)/hw2.pdf $(BUILD)/hw2-code.zip ## build build/hw2.pdf and build/hw2-code.zip
+
 setup: $(VENV_STAMP) ## create .venv from requirements.txt
 
-data: $(HW3_DATA:%=data/%/raw/.verified) ## fetch and MD5-verify the datasets
+data: $(DATASETS:%=data/%/raw/.verified) ## fetch and MD5-verify the datasets
 
 tex: ## install the TeX toolchain if missing (apt, as root)
 	@tools/ensure_tex.sh
@@ -88,35 +95,48 @@ $(BUILD)/%/params: FORCE
 	@echo "profile=$(PROFILE) device=$(DEVICE) seed=$(SEED)" > $@.new
 	@cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 
-$(BUILD)/hw3/nb/%.ipynb: notebooks/hw3/%.ipynb $(HELPERS) $(BUILD)/hw3/params \
+# $(call homework_rules,hwN): execute its notebooks, convert them, typeset.
+define homework_rules
+$(BUILD)/$(1)/nb/%.ipynb: notebooks/$(1)/%.ipynb $(HELPERS) $(BUILD)/$(1)/params \
 		| $(VENV_STAMP) data
-	@mkdir -p $(@D)
-	@echo "[pdf] executing $< (profile $(PROFILE), device $(DEVICE))"
-	$(PAPERMILL) $< $(@:.ipynb=.part.ipynb) -p profile $(PROFILE) -p device $(DEVICE) \
-		-p seed $(SEED) --cwd $(<D) --log-output --no-progress-bar \
-		--log-level WARNING
-	mv $(@:.ipynb=.part.ipynb) $@
+	@mkdir -p $$(@D)
+	@echo "[pdf] executing $$< (profile $(PROFILE), device $(DEVICE))"
+	$(PAPERMILL) $$< $$(@:.ipynb=.part.ipynb) -p profile $(PROFILE) \
+		-p device $(DEVICE) -p seed $(SEED) --cwd $$(<D) --log-output \
+		--no-progress-bar --log-level WARNING || \
+		{ rm -f $(BUILD)/$(1).pdf; \
+		  echo "error: $$< failed (partial output: $$(@:.ipynb=.part.ipynb))"; \
+		  exit 1; }
+	mv $$(@:.ipynb=.part.ipynb) $$@
 
-$(BUILD)/hw3/nb/%/body.tex: $(BUILD)/hw3/nb/%.ipynb latex/templates/body.tex.j2 \
-		tools/nbtex.py
-	rm -rf $(@D) && mkdir -p $(@D)
+$(BUILD)/$(1)/nb/%/body.tex: $(BUILD)/$(1)/nb/%.ipynb \
+		latex/templates/body.tex.j2 tools/nbtex.py
+	rm -rf $$(@D) && mkdir -p $$(@D)
 	$(JUPYTER) nbconvert $(NBCONVERT_FLAGS) --log-level WARN \
-		--output-dir $(@D) --output body $<
-	$(PY) tools/nbtex.py $@ --preamble $(@D)/../../nbpreamble.tex
+		--output-dir $$(@D) --output body $$<
+	$(PY) tools/nbtex.py $$@ --preamble $(BUILD)/$(1)/nbpreamble.tex
 
-$(BUILD)/hw3/meta.tex: $(BUILD)/hw3/params $(wildcard .git/logs/HEAD) \
+$(BUILD)/$(1)/meta.tex: $(BUILD)/$(1)/params $(wildcard .git/logs/HEAD) \
 		| $(VENV_STAMP)
-	$(PY) tools/buildinfo.py $(PROFILE) $(DEVICE) $(SEED) > $@
+	$(PY) tools/buildinfo.py $(PROFILE) $(DEVICE) $(SEED) > $$@
 
-$(BUILD)/hw3.pdf: $(HW3_PARTS:%=$(BUILD)/hw3/nb/%/body.tex) $(BUILD)/hw3/meta.tex \
-		$(wildcard latex/hw3/*.tex latex/common/*.tex) latex/student.tex
+$(BUILD)/$(1).pdf: $(foreach part,$($(1)_PARTS),$(BUILD)/$(1)/nb/$(part)/body.tex) \
+		$(BUILD)/$(1)/meta.tex $(wildcard latex/$(1)/*.tex latex/common/*.tex) \
+		latex/student.tex
 	@tools/ensure_tex.sh
-	cp latex/hw3/*.tex latex/common/*.tex latex/student.tex $(BUILD)/hw3/
-	cd $(BUILD)/hw3 && latexmk -xelatex -interaction=nonstopmode \
+	cp latex/$(1)/*.tex latex/common/*.tex latex/student.tex $(BUILD)/$(1)/
+	cd $(BUILD)/$(1) && latexmk -xelatex -interaction=nonstopmode \
 		-halt-on-error -quiet main.tex >latexmk.out 2>&1 || \
-		{ tail -n 30 main.log; echo "error: LaTeX failed (log: $(BUILD)/hw3/main.log)"; exit 1; }
-	cp $(BUILD)/hw3/main.pdf $@.tmp && mv $@.tmp $@
-	@echo "[pdf] wrote $@"
+		{ tail -n 30 main.log; \
+		  echo "error: LaTeX failed (log: $(BUILD)/$(1)/main.log)"; exit 1; }
+	cp $(BUILD)/$(1)/main.pdf $$@.tmp && mv $$@.tmp $$@
+	@echo "[pdf] wrote $$@"
+endef
+
+$(foreach hw,$(HOMEWORKS),$(eval $(call homework_rules,$(hw))))
+
+$(BUILD)/hw2-code.zip: $(BUILD)/hw2.pdf tools/codezip.py
+	$(PY) tools/codezip.py $@ $(CODE_PATHS)
 
 .PHONY: FORCE
 FORCE:

@@ -5,10 +5,12 @@ import torch.nn.functional as F
 
 
 def bce_discriminator_loss(real_logits: torch.Tensor,
-                           fake_logits: torch.Tensor) -> torch.Tensor:
-    """BCE[D(x), 1] + BCE[D(G(z)), 0] = −log σ(D(x)) − log(1 − σ(D(G(z))))."""
+                           fake_logits: torch.Tensor,
+                           real_label: float = 1.0) -> torch.Tensor:
+    """BCE[D(x), r] + BCE[D(G(z)), 0]; r = 1 gives −log σ(D(x)) −
+    log(1 − σ(D(G(z)))), r < 1 is one-sided label smoothing."""
     real = F.binary_cross_entropy_with_logits(
-        real_logits, torch.ones_like(real_logits))
+        real_logits, torch.full_like(real_logits, real_label))
     fake = F.binary_cross_entropy_with_logits(
         fake_logits, torch.zeros_like(fake_logits))
     return real + fake
@@ -18,3 +20,41 @@ def bce_generator_loss(fake_logits: torch.Tensor) -> torch.Tensor:
     """Non-saturating BCE[D(G(z)), 1] = −log σ(D(G(z)))."""
     return F.binary_cross_entropy_with_logits(
         fake_logits, torch.ones_like(fake_logits))
+
+
+def wgan_critic_loss(real_scores: torch.Tensor,
+                     fake_scores: torch.Tensor) -> torch.Tensor:
+    """E[D(G(z))] − E[D(x)]: minimising it maximises the Wasserstein estimate."""
+    return fake_scores.mean() - real_scores.mean()
+
+
+def wgan_generator_loss(fake_scores: torch.Tensor) -> torch.Tensor:
+    """−E[D(G(z))]."""
+    return -fake_scores.mean()
+
+
+def gradient_penalty(critic: torch.nn.Module, real: torch.Tensor,
+                     fake: torch.Tensor) -> torch.Tensor:
+    """E[(‖∇ₓ̂ D(x̂)‖₂ − 1)²], x̂ = εx + (1 − ε)G(z), ε ~ U[0, 1] per sample.
+
+    Multiply by λ outside. The graph is kept (create_graph) so the penalty
+    can be differentiated with respect to the critic's weights.
+    """
+    eps = torch.rand(real.shape[0], *([1] * (real.dim() - 1)),
+                     device=real.device, dtype=real.dtype)
+    x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
+    (grads,) = torch.autograd.grad(critic(x_hat).sum(), x_hat,
+                                   create_graph=True)
+    norms = grads.flatten(1).norm(dim=1)          # per-sample ‖∇ₓ̂ D(x̂)‖₂
+    return ((norms - 1) ** 2).mean()
+
+
+def r1_penalty(real_logits: torch.Tensor,
+               inputs: torch.Tensor) -> torch.Tensor:
+    """E‖∇ₓ D(x)‖² over real images x (Mescheder et al., 2018); multiply by
+    γ/2 outside. `inputs` must require grad and contain the real batch (other
+    rows, e.g. detached fakes scored in the same pass, get zero gradient from
+    `real_logits` because D treats samples independently)."""
+    (grads,) = torch.autograd.grad(real_logits.sum(), inputs,
+                                   create_graph=True)
+    return grads.flatten(1).pow(2).sum() / real_logits.shape[0]

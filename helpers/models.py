@@ -68,8 +68,40 @@ class DCGANDiscriminator(nn.Module):
         return self.net(x).squeeze(1)
 
 
+class FCGenerator(nn.Module):
+    """HW2 2a: Linear layers 128 → 256 → 512 → 1024 → 784, LeakyReLU(0.2)
+    after each hidden layer, tanh on the 784 outputs (pixels in [−1, 1])."""
+
+    def __init__(self, z_dim: int = 128):
+        super().__init__()
+        self.z_dim = z_dim
+        sizes = [z_dim, 256, 512, 1024]
+        layers: list[nn.Module] = []
+        for n_in, n_out in zip(sizes, sizes[1:]):
+            layers += [nn.Linear(n_in, n_out), nn.LeakyReLU(0.2)]
+        self.net = nn.Sequential(*layers, nn.Linear(1024, 28 * 28), nn.Tanh())
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z).view(-1, 1, 28, 28)
+
+
+class FCDiscriminator(nn.Module):
+    """HW2 2a/2b: 784 → 512 → 256 → 1 logit (or critic score), LeakyReLU(0.2);
+    no BatchNorm and no sigmoid, so it serves as the WGAN-GP critic too."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Flatten(), nn.Linear(28 * 28, 512), nn.LeakyReLU(0.2),
+            nn.Linear(512, 256), nn.LeakyReLU(0.2), nn.Linear(256, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x).squeeze(1)
+
+
 MODELS = {
     "dcgan": (DCGANGenerator, DCGANDiscriminator),
+    "fc": (FCGenerator, FCDiscriminator),
 }
 
 

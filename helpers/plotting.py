@@ -69,3 +69,65 @@ def loss_curves(history: dict[str, list], title: str,
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+METRIC_LABELS = {"fid": "FID (classifier features) ↓", "precision":
+                 "precision ↑", "recall": "recall ↑",
+                 "coverage": "class coverage ↑",
+                 "d_loss": "discriminator loss", "g_loss": "generator loss",
+                 "d_real": "mean σ(D(x)), real", "d_fake": "mean σ(D(G(z))), fake"}
+
+
+def metric_curves(histories: dict[str, dict[str, list]], title: str,
+                  floor: dict[str, float] | None = None,
+                  keys: tuple[str, ...] = ("fid", "precision", "recall",
+                                           "coverage")) -> plt.Figure:
+    """Per-epoch values (metrics or mean losses) of one or more runs; the
+    real-data floor (train vs test on the same metric) as a dashed line."""
+    fig, axes = plt.subplots(1, len(keys), figsize=(3.1 * len(keys), 3.2))
+    for ax, key in zip(np.atleast_1d(axes), keys):
+        for label, hist in histories.items():
+            values = hist[key]
+            ax.plot(np.arange(1, len(values) + 1), values, "o-", ms=3,
+                    label=label)
+        if floor and key in floor:
+            ax.axhline(floor[key], color="k", ls="--", lw=1,
+                       label="real data (train vs test)")
+        ax.set(xlabel="epoch", title=METRIC_LABELS[key])
+        if key == "fid":
+            ax.set_yscale("log")
+    np.atleast_1d(axes)[0].legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def metric_vs_time(histories: dict[str, dict[str, list]], title: str,
+                   key: str = "fid") -> plt.Figure:
+    """A metric against cumulative training time (equal wall-clock view)."""
+    fig, ax = plt.subplots(figsize=(5, 3.3))
+    for label, hist in histories.items():
+        ax.plot(np.cumsum(hist["seconds"]), hist[key], "o-", ms=3,
+                label=label)
+    ax.set(xlabel="training time (s)", title=f"{METRIC_LABELS[key]} — {title}")
+    if key == "fid":
+        ax.set_yscale("log")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def class_histograms(fractions: dict[str, list[float]],
+                     title: str) -> plt.Figure:
+    """Share of samples the classifier assigns to each digit, per source."""
+    fig, ax = plt.subplots(figsize=(9, 3))
+    width = 0.8 / len(fractions)
+    for k, (label, values) in enumerate(fractions.items()):
+        ax.bar(np.arange(10) + (k - (len(fractions) - 1) / 2) * width,
+               values, width, label=label)
+    ax.axhline(0.1, color="k", ls=":", lw=1)
+    ax.set(xticks=range(10), xlabel="predicted class",
+           ylabel="share of samples", title=title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -32,11 +32,45 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
     },
     # HW3 Q3: DCGAN on FashionMNIST (50 epochs, snapshots at T = 10, 30, 50).
     "hw3_q3_dcgan": {
-        "smoke": dict(num_train=128, num_epochs=3, snapshot_epochs=(1, 2, 3)),
+        "smoke": dict(num_train=128, num_epochs=3, snapshot_epochs=(1, 2, 3),
+                      eval_samples=256, eval_classifier="tiny"),
         "quick": dict(num_train=10_000, num_epochs=10,
-                      snapshot_epochs=(2, 6, 10)),
+                      snapshot_epochs=(2, 6, 10), eval_samples=2_000,
+                      eval_classifier="standard"),
         "full": dict(num_train=None, num_epochs=50,
-                     snapshot_epochs=(10, 30, 50)),
+                     snapshot_epochs=(10, 30, 50), eval_samples=10_000,
+                     eval_classifier="standard"),
+    },
+    # HW2 2a: FC GAN on MNIST, 100 epochs in full.
+    "hw2_2a_gan": {
+        "smoke": dict(num_train=640, num_epochs=2, snapshot_epochs=(1, 2),
+                      eval_samples=256, eval_classifier="tiny"),
+        "quick": dict(num_train=None, num_epochs=6,
+                      snapshot_epochs=(1, 3, 6), eval_samples=2_000,
+                      eval_classifier="standard"),
+        "full": dict(num_train=None, num_epochs=100,
+                     snapshot_epochs=(1, 10, 50, 100), eval_samples=10_000,
+                     eval_classifier="standard"),
+    },
+    # HW2 2a ablation: the same without R1, long enough to see it collapse.
+    "hw2_2a_gan_no_r1": {
+        "smoke": dict(num_train=640, num_epochs=2, snapshot_epochs=(2,),
+                      eval_samples=256, eval_classifier="tiny"),
+        "quick": dict(num_train=None, num_epochs=6, snapshot_epochs=(6,),
+                      eval_samples=2_000, eval_classifier="standard"),
+        "full": dict(num_train=None, num_epochs=12, snapshot_epochs=(12,),
+                     eval_samples=10_000, eval_classifier="standard"),
+    },
+    # HW2 2b: WGAN-GP with the FC generator on MNIST (epochs as in 2a).
+    "hw2_2b_wgan_gp": {
+        "smoke": dict(num_train=640, num_epochs=2, snapshot_epochs=(1, 2),
+                      eval_samples=256, eval_classifier="tiny"),
+        "quick": dict(num_train=None, num_epochs=6,
+                      snapshot_epochs=(1, 3, 6), eval_samples=2_000,
+                      eval_classifier="standard"),
+        "full": dict(num_train=None, num_epochs=100,
+                     snapshot_epochs=(1, 10, 50, 100), eval_samples=10_000,
+                     eval_classifier="standard"),
     },
 }
 

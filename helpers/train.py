@@ -17,7 +17,9 @@ from torch import nn
 from tqdm import tqdm
 
 from . import data
-from .losses import bce_discriminator_loss, bce_generator_loss
+from .losses import (bce_discriminator_loss, bce_generator_loss,
+                     gradient_penalty, r1_penalty, wgan_critic_loss,
+                     wgan_generator_loss)
 from .models import build_gan
 from .profiles import settings
 from .runs import load_checkpoint, run_dir, save_checkpoint
@@ -41,6 +43,12 @@ class GANConfig:
     num_train: int | None = None   # first N training images; None = all
     num_fixed: int = 16            # fixed-noise images kept per epoch
     snapshot_epochs: tuple[int, ...] = ()
+    n_critic: int = 1              # critic steps per generator step
+    gp_weight: float = 0.0         # λ of the WGAN-GP gradient penalty
+    real_label: float = 1.0        # BCE target for real images (<1: smoothing)
+    r1_weight: float = 0.0         # γ of the R1 penalty γ/2 E‖∇ₓD(x)‖²
+    eval_samples: int = 0          # >0: FID etc. of this many samples/epoch
+    eval_classifier: str = "standard"  # metrics.CLASSIFIER_SETTINGS key
     seed: int = 0
 
 
@@ -48,6 +56,20 @@ class GANConfig:
 EXPERIMENTS: dict[str, dict[str, Any]] = {
     "hw3_q3_dcgan": dict(dataset="FashionMNIST", model="dcgan", method="bce",
                          z_dim=100, lr=1e-4, betas=(0.9, 0.999)),
+    # HW2 2a: the assignment's FC generator, BCE, Adam lr 1e-4, 1:1 updates;
+    # β₁ = 0.5 and an R1 penalty (γ = 10) on the discriminator keep it
+    # training (the "no_r1" variant is the recipe that collapses).
+    "hw2_2a_gan": dict(dataset="MNIST", model="fc", method="bce", z_dim=128,
+                       lr=1e-4, betas=(0.5, 0.999), r1_weight=10.0,
+                       batch_size=64),
+    "hw2_2a_gan_no_r1": dict(dataset="MNIST", model="fc", method="bce",
+                             z_dim=128, lr=1e-4, betas=(0.5, 0.999),
+                             r1_weight=0.0, batch_size=64),
+    # Gulrajani et al. (2017), Algorithm 1: λ = 10, n_critic = 5,
+    # Adam α = 1e-4, β = (0, 0.9).
+    "hw2_2b_wgan_gp": dict(dataset="MNIST", model="fc", method="wgan-gp",
+                           z_dim=128, lr=1e-4, betas=(0.0, 0.9), n_critic=5,
+                           gp_weight=10.0, batch_size=64),
 }
 
 
@@ -81,15 +103,19 @@ class TrainedGAN:
 
 def bce_step(gen: nn.Module, disc: nn.Module, opt_g: torch.optim.Optimizer,
              opt_d: torch.optim.Optimizer, real: torch.Tensor,
-             z_dim: int) -> torch.Tensor:
-    """One alternating update; returns [d_loss, g_loss, D(x), D(G(z))]."""
-    z = torch.randn(real.shape[0], z_dim, device=real.device)
+             config: GANConfig, step: int) -> torch.Tensor:
+    """One alternating update; returns [d_loss, g_loss, σ(D(x)), σ(D(G(z)))]."""
+    z = torch.randn(real.shape[0], config.z_dim, device=real.device)
     fake = gen(z)
     # discriminator: minimise −log σ(D(x)) − log(1 − σ(D(G(z)))); one forward
     # pass over [real; fake] (D has no BatchNorm, so this equals two passes)
-    real_logits, fake_logits = disc(
-        torch.cat([real, fake.detach()])).split(real.shape[0])
-    d_loss = bce_discriminator_loss(real_logits, fake_logits)
+    both = torch.cat([real, fake.detach()])
+    both.requires_grad_(config.r1_weight > 0)
+    real_logits, fake_logits = disc(both).split(real.shape[0])
+    d_loss = bce_discriminator_loss(real_logits, fake_logits,
+                                    config.real_label)
+    if config.r1_weight > 0:
+        d_loss = d_loss + config.r1_weight / 2 * r1_penalty(real_logits, both)
     opt_d.zero_grad(set_to_none=True)
     d_loss.backward()
     opt_d.step()
@@ -105,7 +131,38 @@ def bce_step(gen: nn.Module, disc: nn.Module, opt_g: torch.optim.Optimizer,
                         torch.sigmoid(fake_logits.detach()).mean()])
 
 
-STEPS: dict[str, Callable[..., torch.Tensor]] = {"bce": bce_step}
+def wgan_gp_step(gen: nn.Module, critic: nn.Module,
+                 opt_g: torch.optim.Optimizer, opt_c: torch.optim.Optimizer,
+                 real: torch.Tensor, config: GANConfig,
+                 step: int) -> torch.Tensor:
+    """One critic update on a real batch (+ a generator update every
+    `n_critic` steps); returns [critic loss, −E D(G(z)), E D(x), E D(G(z))]."""
+    z = torch.randn(real.shape[0], config.z_dim, device=real.device)
+    with torch.no_grad():
+        fake = gen(z)
+    real_scores, fake_scores = critic(torch.cat([real, fake])).split(
+        real.shape[0])
+    # L_D = E D(G(z)) − E D(x) + λ E (‖∇ D(x̂)‖ − 1)²
+    c_loss = (wgan_critic_loss(real_scores, fake_scores) + config.gp_weight
+              * gradient_penalty(critic, real, fake))
+    opt_c.zero_grad(set_to_none=True)
+    c_loss.backward()
+    opt_c.step()
+    if (step + 1) % config.n_critic == 0:
+        critic.requires_grad_(False)
+        g_loss = wgan_generator_loss(critic(gen(
+            torch.randn(real.shape[0], config.z_dim, device=real.device))))
+        opt_g.zero_grad(set_to_none=True)
+        g_loss.backward()
+        opt_g.step()
+        critic.requires_grad_(True)
+    return torch.stack([c_loss.detach(), -fake_scores.detach().mean(),
+                        real_scores.detach().mean(),
+                        fake_scores.detach().mean()])
+
+
+STEPS: dict[str, Callable[..., torch.Tensor]] = {
+    "bce": bce_step, "wgan-gp": wgan_gp_step}
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -163,7 +220,7 @@ def _run_epoch(gen, disc, opt_g, opt_d, images, config, epoch, bar, folder):
     for i, idx in enumerate(data.minibatches(images.shape[0],
                                              config.batch_size, images.device)):
         real = data.to_signed_unit(images[idx])
-        stats[i] = step(gen, disc, opt_g, opt_d, real, config.z_dim)
+        stats[i] = step(gen, disc, opt_g, opt_d, real, config, i)
         if (i + 1) % NAN_CHECK_EVERY == 0 or i + 1 == num_steps:
             _check_finite(stats[checked:i + 1], checked, epoch, folder)
             bar.update(i + 1 - checked)
@@ -176,7 +233,38 @@ def _run_epoch(gen, disc, opt_g, opt_d, images, config, epoch, bar, folder):
 
 def _new_history() -> dict[str, list]:
     return {**{name: [] for name in STAT_NAMES}, "seconds": [],
-            "step_losses": []}
+            "step_losses": [], **{name: [] for name in METRIC_NAMES}}
+
+
+METRIC_NAMES = ("fid", "precision", "recall", "coverage")
+
+
+@torch.inference_mode()
+def sample_unit(gen: nn.Module, num: int, seed: int,
+                device: torch.device) -> torch.Tensor:
+    """`num` generator samples in [0, 1] from noise of a fixed seed (the
+    training RNG is untouched)."""
+    noise = torch.randn(num, gen.z_dim,
+                        generator=torch.Generator().manual_seed(seed))
+    images = torch.cat([generate(gen, chunk.to(device))
+                        for chunk in noise.split(1000)])
+    return ((images + 1) / 2).clamp(0, 1)
+
+
+def _evaluate(gen: nn.Module, config: GANConfig, device: torch.device,
+              history: dict[str, list]) -> None:
+    """Append this epoch's sample-quality scores to the history."""
+    from . import metrics
+    model = metrics.classifier(config.dataset, device,
+                               size=config.eval_classifier)
+    test_x, _ = data.load(config.dataset, "test", device)
+    scores = metrics.score(model, sample_unit(gen, config.eval_samples,
+                                              config.seed + 2, device),
+                           metrics.to_unit(test_x[:config.eval_samples]))
+    for name in METRIC_NAMES:
+        history[name].append(getattr(scores, name))
+    history.setdefault("class_fractions", []).append(
+        torch.tensor(scores.class_fractions))
 
 
 def _load_images(config: GANConfig, device: torch.device) -> torch.Tensor:
@@ -196,9 +284,12 @@ def train_gan(config: GANConfig, device: torch.device | str = "cpu",
     folder = run_dir(asdict(config))
     torch.manual_seed(config.seed)
     gen, disc = (m.to(device) for m in build_gan(config.model, config.z_dim))
-    opt_g = torch.optim.Adam(gen.parameters(), lr=config.lr, betas=config.betas)
+    # fused Adam: one kernel per step instead of several per parameter
+    fused = device.type in ("cpu", "cuda")
+    opt_g = torch.optim.Adam(gen.parameters(), lr=config.lr,
+                             betas=config.betas, fused=fused)
     opt_d = torch.optim.Adam(disc.parameters(), lr=config.lr,
-                             betas=config.betas)
+                             betas=config.betas, fused=fused)
     fixed_noise = torch.randn(
         config.num_fixed, config.z_dim,
         generator=torch.Generator().manual_seed(config.seed + 1)).to(device)
@@ -233,6 +324,8 @@ def train_gan(config: GANConfig, device: torch.device | str = "cpu",
                 run.history[name].append(value)
             run.history["step_losses"].append(stats[:, :2].clone())
             run.snapshots[epoch] = to_uint8(generate(gen, fixed_noise))
+            if config.eval_samples:
+                _evaluate(gen, config, device, run.history)
             save_checkpoint(folder, {
                 "config": asdict(config), "epoch": epoch,
                 "generator": gen.state_dict(),

@@ -20,16 +20,45 @@ def pdf_text(path: Path) -> str:
                           capture_output=True, text=True, check=True).stdout
 
 
+HW2_SECTIONS = ["Part 2 (a)", "Part 2 (b)", "References"]
+
+
 @pytest.fixture(scope="module")
-def smoke_hw3_pdf() -> Path:
+def smoke_build() -> Path:
+    """`make pdf` in the smoke profile, into build/smoke with its own runs."""
     shutil.rmtree(SMOKE_BUILD, ignore_errors=True)
     env = {**os.environ, "HW_RUNS_DIR": str(SMOKE_BUILD / "runs")}
     proc = subprocess.run(
-        ["make", "--no-print-directory", "hw3", f"BUILD={SMOKE_BUILD}",
+        ["make", "--no-print-directory", "pdf", f"BUILD={SMOKE_BUILD}",
          "PROFILE=smoke", "DEVICE=cpu"],
         cwd=REPO, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, (proc.stdout[-4000:] + proc.stderr[-4000:])
-    return SMOKE_BUILD / "hw3.pdf"
+    return SMOKE_BUILD
+
+
+@pytest.fixture(scope="module")
+def smoke_hw3_pdf(smoke_build) -> Path:
+    return smoke_build / "hw3.pdf"
+
+
+def test_hw2_pdf_has_every_part(smoke_build):
+    text = " ".join(pdf_text(smoke_build / "hw2.pdf").split())
+    for title in HW2_SECTIONS:
+        assert title in text, f"section {title!r} missing from hw2.pdf"
+    assert "profile smoke" in text
+
+
+def test_hw2_code_zip_has_code_and_no_data(smoke_build):
+    import zipfile
+    names = zipfile.ZipFile(smoke_build / "hw2-code.zip").namelist()
+    for needed in ("hw2-code/Makefile", "hw2-code/helpers/train.py",
+                   "hw2-code/notebooks/hw2/2a_gan.ipynb",
+                   "hw2-code/latex/hw2/main.tex",
+                   "hw2-code/requirements.txt", "hw2-code/README.md"):
+        assert needed in names, needed
+    assert not [n for n in names if n.split("/")[1] in ("data", "runs",
+                                                          "build")]
+    assert not [n for n in names if n.endswith((".pt", ".pdf", "-ubyte"))]
 
 
 def test_hw3_pdf_has_every_part(smoke_hw3_pdf):
