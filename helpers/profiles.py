@@ -12,6 +12,17 @@ from .device import gpu_available
 
 PROFILE_NAMES = ("smoke", "quick", "full")
 
+# HW2 2a and 2b train for the same epochs, so they compare at equal epochs.
+MNIST_GAN_PROFILES: dict[str, dict[str, Any]] = {
+    "smoke": dict(num_train=640, num_epochs=2, snapshot_epochs=(1, 2),
+                  eval_samples=256, eval_classifier="tiny"),
+    "quick": dict(num_train=None, num_epochs=6, snapshot_epochs=(1, 3, 6),
+                  eval_samples=2_000, eval_classifier="standard"),
+    "full": dict(num_train=None, num_epochs=100,
+                 snapshot_epochs=(1, 10, 50, 100), eval_samples=10_000,
+                 eval_classifier="standard"),
+}
+
 # experiment -> profile -> settings. Anything the assignment fixes for all
 # profiles (architecture, lr, losses) lives in the experiment's code, not here.
 PROFILES: dict[str, dict[str, dict[str, Any]]] = {
@@ -42,16 +53,7 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
                      eval_classifier="standard"),
     },
     # HW2 2a: FC GAN on MNIST, 100 epochs in full.
-    "hw2_2a_gan": {
-        "smoke": dict(num_train=640, num_epochs=2, snapshot_epochs=(1, 2),
-                      eval_samples=256, eval_classifier="tiny"),
-        "quick": dict(num_train=None, num_epochs=6,
-                      snapshot_epochs=(1, 3, 6), eval_samples=2_000,
-                      eval_classifier="standard"),
-        "full": dict(num_train=None, num_epochs=100,
-                     snapshot_epochs=(1, 10, 50, 100), eval_samples=10_000,
-                     eval_classifier="standard"),
-    },
+    "hw2_2a_gan": MNIST_GAN_PROFILES,
     # HW2 2a ablation: the same without R1, long enough to see it collapse.
     "hw2_2a_gan_no_r1": {
         "smoke": dict(num_train=640, num_epochs=2, snapshot_epochs=(2,),
@@ -61,17 +63,8 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
         "full": dict(num_train=None, num_epochs=12, snapshot_epochs=(12,),
                      eval_samples=10_000, eval_classifier="standard"),
     },
-    # HW2 2b: WGAN-GP with the FC generator on MNIST (epochs as in 2a).
-    "hw2_2b_wgan_gp": {
-        "smoke": dict(num_train=640, num_epochs=2, snapshot_epochs=(1, 2),
-                      eval_samples=256, eval_classifier="tiny"),
-        "quick": dict(num_train=None, num_epochs=6,
-                      snapshot_epochs=(1, 3, 6), eval_samples=2_000,
-                      eval_classifier="standard"),
-        "full": dict(num_train=None, num_epochs=100,
-                     snapshot_epochs=(1, 10, 50, 100), eval_samples=10_000,
-                     eval_classifier="standard"),
-    },
+    # HW2 2b: WGAN-GP with the FC generator, the same epochs as 2a.
+    "hw2_2b_wgan_gp": MNIST_GAN_PROFILES,
 }
 
 
