@@ -14,10 +14,11 @@ import numpy as np
 import torch
 
 from .device import describe, resolve_device
+from .models import build_gan
 from .profiles import resolve_profile
 from .runs import load_checkpoint
-from .train import EXPERIMENTS, GANConfig, experiment_config, generate, train_gan
-from .models import build_gan
+from .train import (EXPERIMENTS, GANConfig, experiment_config, sample_unit,
+                    train_gan)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -56,13 +57,8 @@ def load_generator(folder: Path, device: torch.device) -> torch.nn.Module:
 def cmd_sample(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     gen = load_generator(Path(args.run_dir), device)
-    torch.manual_seed(args.seed)
-    chunks = []
-    for start in range(0, args.n, 1000):
-        noise = torch.randn(min(1000, args.n - start), gen.z_dim, device=device)
-        # tanh output in [−1, 1] → [0, 1]
-        chunks.append(((generate(gen, noise) + 1) / 2).clamp(0, 1).cpu())
-    images = torch.cat(chunks).squeeze(1).numpy().astype(np.float32)
+    images = sample_unit(gen, args.n, args.seed, device)  # tanh → [0, 1]
+    images = images.squeeze(1).cpu().numpy().astype(np.float32)
     np.save(args.out, images)
     print(f"[sample] wrote {args.out}: {images.shape} float32 in [0, 1]")
     return 0

@@ -8,7 +8,7 @@ Update steps (`STEPS`) are separate from the loop that logs and checkpoints.
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +211,10 @@ def to_uint8(images: torch.Tensor) -> torch.Tensor:
         .to(torch.uint8).cpu()
 
 
-def _run_epoch(gen, disc, opt_g, opt_d, images, config, epoch, bar, folder):
+def _run_epoch(gen: nn.Module, disc: nn.Module, opt_g: torch.optim.Optimizer,
+               opt_d: torch.optim.Optimizer, images: torch.Tensor,
+               config: GANConfig, epoch: int, bar: tqdm,
+               folder: Path) -> torch.Tensor:
     """One pass over the training images; per-step stats (steps, 4) on CPU."""
     step = STEPS[config.method]
     num_steps = images.shape[0] // config.batch_size
