@@ -36,7 +36,7 @@ CODE_PATHS := notebooks helpers latex tools tests Makefile README.md \
 	requirements.txt pyproject.toml conftest.py
 DATASETS := FashionMNIST MNIST
 
-.PHONY: help pdf hw3 hw2 test setup data tex lab clean clean-runs distclean
+.PHONY: help pdf hw3 hw2 test bench setup data tex lab clean clean-runs distclean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -59,6 +59,9 @@ tex: ## install the TeX toolchain if missing (apt, as root)
 
 test: $(VENV_STAMP) data tex ## unit tests, notebook smoke runs, smoke PDF build
 	$(PY) -m pytest -q -ra tests notebooks --nbval-lax --nbval-current-env
+
+bench: $(VENV_STAMP) data ## time our training loops vs the common loop (run alone)
+	$(PY) benchmarks/bench.py --device $(DEVICE)
 
 lab: $(VENV_STAMP) ## open the notebooks in JupyterLab
 	@$(PY) -c "import jupyterlab" 2>/dev/null || $(VENV)/bin/pip install -q jupyterlab==4.5.0

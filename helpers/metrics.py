@@ -47,18 +47,6 @@ class Classifier(nn.Module):
         return self.head(self.features(x))
 
 
-class FeatureExtractor(nn.Module):
-    """The classifier's penultimate layer, in the form torchmetrics expects."""
-
-    def __init__(self, classifier: Classifier):
-        super().__init__()
-        self.classifier = classifier
-        self.num_features = classifier.num_features
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.classifier.features(x.float())
-
-
 def to_unit(images: torch.Tensor) -> torch.Tensor:
     """uint8 (N, 28, 28) pixels → float (N, 1, 28, 28) in [0, 1]."""
     return images.reshape(-1, 1, 28, 28).float() / 255.0
@@ -97,8 +85,18 @@ def accuracy(model: Classifier, images: torch.Tensor,
 
 def classifier(dataset: str, device: torch.device | str = "cpu",
                size: str = "standard") -> Classifier:
-    """The cached evaluation classifier of a dataset (trained on first use)."""
+    """The cached evaluation classifier of a dataset (trained on first use).
+
+    Runs on a forked RNG: the caller's random stream (e.g. a GAN in
+    training) is the same whether the classifier was cached or not."""
     device = torch.device(device)
+    with torch.random.fork_rng(devices=[device] if device.type == "cuda"
+                               else []):
+        return _cached_classifier(dataset, device, size)
+
+
+def _cached_classifier(dataset: str, device: torch.device,
+                       size: str) -> Classifier:
     settings = CLASSIFIER_SETTINGS[size]
     folder = run_dir({"experiment": f"classifier-{dataset}", "size": size,
                       **settings})
@@ -128,17 +126,31 @@ def embed(model: Classifier, images01: torch.Tensor
     return torch.cat(feats), torch.cat(preds)
 
 
+class _GivenFeatures(nn.Module):
+    """Features computed already: torchmetrics' FID does only the arithmetic."""
+
+    def __init__(self, num_features: int):
+        super().__init__()
+        self.num_features = num_features
+
+    def forward(self, feats: torch.Tensor) -> torch.Tensor:
+        return feats
+
+
 @torch.inference_mode()
+def frechet_distance(real_feats: torch.Tensor,
+                     fake_feats: torch.Tensor) -> float:
+    """‖μ_r − μ_f‖² + Tr(Σ_r + Σ_f − 2(Σ_r Σ_f)^½) of two feature sets."""
+    metric = FrechetInceptionDistance(
+        feature=_GivenFeatures(real_feats.shape[1])).to(real_feats.device)
+    metric.update(real_feats, real=True)
+    metric.update(fake_feats.to(real_feats.device), real=False)
+    return float(metric.compute())
+
+
 def fid(model: Classifier, real01: torch.Tensor, fake01: torch.Tensor) -> float:
     """Fréchet distance between the classifier features of two image sets."""
-    metric = FrechetInceptionDistance(feature=FeatureExtractor(model),
-                                      normalize=True)
-    metric = metric.to(next(model.parameters()).device)
-    for chunk in real01.reshape(-1, 1, 28, 28).split(1000):
-        metric.update(chunk.to(metric.device).float(), real=True)
-    for chunk in fake01.reshape(-1, 1, 28, 28).split(1000):
-        metric.update(chunk.to(metric.device).float(), real=False)
-    return float(metric.compute())
+    return frechet_distance(embed(model, real01)[0], embed(model, fake01)[0])
 
 
 def _knn_radii(feats: torch.Tensor, k: int) -> torch.Tensor:
@@ -189,12 +201,31 @@ class Scores:
 def score(model: Classifier, images01: torch.Tensor,
           reference01: torch.Tensor, k: int = 3) -> Scores:
     """FID, precision, recall and class coverage of images vs a reference."""
-    fake_feats, preds = embed(model, images01)
-    real_feats, _ = embed(model, reference01)
-    precision, recall = precision_recall(real_feats, fake_feats, k)
-    coverage, fractions = class_coverage(preds)
-    return Scores(fid(model, reference01, images01), precision, recall,
-                  coverage, tuple(fractions.tolist()))
+    return Evaluator(model, embed(model, reference01)[0], k).score(images01)
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    """Scores image sets against reference features embedded once."""
+    model: Classifier
+    reference_feats: torch.Tensor
+    k: int = 3
+
+    def score(self, images01: torch.Tensor) -> Scores:
+        fake_feats, preds = embed(self.model, images01)
+        precision, recall = precision_recall(self.reference_feats,
+                                             fake_feats, self.k)
+        coverage, fractions = class_coverage(preds)
+        return Scores(frechet_distance(self.reference_feats, fake_feats),
+                      precision, recall, coverage, tuple(fractions.tolist()))
+
+
+def test_set_evaluator(dataset: str, n: int, device: torch.device | str,
+                       size: str = "standard") -> Evaluator:
+    """An Evaluator against the first n test images of a dataset."""
+    model = classifier(dataset, device, size=size)
+    test_x, _ = data.load(dataset, "test", device)
+    return Evaluator(model, embed(model, to_unit(test_x[:n]))[0])
 
 
 def real_floor(model: Classifier, dataset: str, n: int = 10_000) -> Scores:

@@ -254,16 +254,11 @@ def sample_unit(gen: nn.Module, num: int, seed: int,
     return ((images + 1) / 2).clamp(0, 1)
 
 
-def _evaluate(gen: nn.Module, config: GANConfig, device: torch.device,
-              history: dict[str, list]) -> None:
+def _evaluate(gen: nn.Module, config: GANConfig, evaluator: Any,
+              device: torch.device, history: dict[str, list]) -> None:
     """Append this epoch's sample-quality scores to the history."""
-    from . import metrics
-    model = metrics.classifier(config.dataset, device,
-                               size=config.eval_classifier)
-    test_x, _ = data.load(config.dataset, "test", device)
-    scores = metrics.score(model, sample_unit(gen, config.eval_samples,
-                                              config.seed + 2, device),
-                           metrics.to_unit(test_x[:config.eval_samples]))
+    scores = evaluator.score(sample_unit(gen, config.eval_samples,
+                                         config.seed + 2, device))
     for name in METRIC_NAMES:
         history[name].append(getattr(scores, name))
     history.setdefault("class_fractions", []).append(
@@ -280,12 +275,10 @@ def _load_images(config: GANConfig, device: torch.device) -> torch.Tensor:
     return images
 
 
-def train_gan(config: GANConfig, device: torch.device | str = "cpu",
-              progress: bool = True) -> TrainedGAN:
-    """Train (or resume, or load) the run of `config`; checkpoints per epoch."""
-    device = torch.device(device)
-    folder = run_dir(asdict(config))
-    torch.manual_seed(config.seed)
+def build_training(config: GANConfig, device: torch.device
+                   ) -> tuple[nn.Module, nn.Module, torch.optim.Optimizer,
+                              torch.optim.Optimizer]:
+    """Generator, discriminator and their Adam optimisers, on `device`."""
     gen, disc = (m.to(device) for m in build_gan(config.model, config.z_dim))
     # fused Adam: one kernel per step instead of several per parameter
     fused = device.type in ("cpu", "cuda")
@@ -293,6 +286,16 @@ def train_gan(config: GANConfig, device: torch.device | str = "cpu",
                              betas=config.betas, fused=fused)
     opt_d = torch.optim.Adam(disc.parameters(), lr=config.lr,
                              betas=config.betas, fused=fused)
+    return gen, disc, opt_g, opt_d
+
+
+def train_gan(config: GANConfig, device: torch.device | str = "cpu",
+              progress: bool = True) -> TrainedGAN:
+    """Train (or resume, or load) the run of `config`; checkpoints per epoch."""
+    device = torch.device(device)
+    folder = run_dir(asdict(config))
+    torch.manual_seed(config.seed)
+    gen, disc, opt_g, opt_d = build_training(config, device)
     fixed_noise = torch.randn(
         config.num_fixed, config.z_dim,
         generator=torch.Generator().manual_seed(config.seed + 1)).to(device)
@@ -315,6 +318,11 @@ def train_gan(config: GANConfig, device: torch.device | str = "cpu",
                initial=run.epochs_done * steps_per_epoch, unit="step",
                desc=config.experiment, file=sys.stderr, mininterval=2,
                disable=not progress, dynamic_ncols=True)
+    evaluator = None
+    if config.eval_samples:
+        from .metrics import test_set_evaluator
+        evaluator = test_set_evaluator(config.dataset, config.eval_samples,
+                                       device, config.eval_classifier)
     gen.train()
     disc.train()
     with bar:
@@ -327,8 +335,8 @@ def train_gan(config: GANConfig, device: torch.device | str = "cpu",
                 run.history[name].append(value)
             run.history["step_losses"].append(stats[:, :2].clone())
             run.snapshots[epoch] = to_uint8(generate(gen, fixed_noise))
-            if config.eval_samples:
-                _evaluate(gen, config, device, run.history)
+            if evaluator is not None:
+                _evaluate(gen, config, evaluator, device, run.history)
             save_checkpoint(folder, {
                 "config": asdict(config), "epoch": epoch,
                 "generator": gen.state_dict(),

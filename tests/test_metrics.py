@@ -60,3 +60,25 @@ def test_class_coverage():
         fractions, torch.full((10,), 0.1))
     cov, _ = metrics.class_coverage(torch.full((100,), 3))
     assert cov == 0.0
+
+
+def test_training_the_classifier_leaves_the_global_rng_alone(monkeypatch,
+                                                             tmp_path):
+    monkeypatch.setenv("HW_RUNS_DIR", str(tmp_path))  # nothing cached
+    monkeypatch.setitem(metrics.CLASSIFIER_SETTINGS, "tiny", {
+        **metrics.CLASSIFIER_SETTINGS["tiny"], "num_train": 512,
+        "num_epochs": 1})
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    metrics.classifier("MNIST", "cpu", size="tiny")
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_evaluator_matches_score_and_fid(setup_sets):
+    model, train, test, _ = setup_sets
+    scores = metrics.score(model, train[:500], test[:500])
+    evaluator = metrics.Evaluator(model, metrics.embed(model, test[:500])[0])
+    assert evaluator.score(train[:500]) == scores
+    assert scores.fid == pytest.approx(metrics.fid(model, test[:500],
+                                                   train[:500]))
