@@ -168,9 +168,12 @@ def _covered(queries: torch.Tensor, refs: torch.Tensor,
 
 
 def precision_recall(real_feats: torch.Tensor, fake_feats: torch.Tensor,
-                     k: int = 3) -> tuple[float, float]:
+                     k: int = 3, real_radii: torch.Tensor | None = None
+                     ) -> tuple[float, float]:
     """k-NN precision and recall (Kynkäänniemi et al., 2019)."""
-    precision = _covered(fake_feats, real_feats, _knn_radii(real_feats, k))
+    if real_radii is None:
+        real_radii = _knn_radii(real_feats, k)
+    precision = _covered(fake_feats, real_feats, real_radii)
     recall = _covered(real_feats, fake_feats, _knn_radii(fake_feats, k))
     return precision.float().mean().item(), recall.float().mean().item()
 
@@ -204,17 +207,19 @@ def score(model: Classifier, images01: torch.Tensor,
     return Evaluator(model, embed(model, reference01)[0], k).score(images01)
 
 
-@dataclass(frozen=True)
 class Evaluator:
-    """Scores image sets against reference features embedded once."""
-    model: Classifier
-    reference_feats: torch.Tensor
-    k: int = 3
+    """Scores image sets against a reference set embedded once (its features
+    and k-NN radii are reused for every scored set, e.g. every epoch)."""
+
+    def __init__(self, model: Classifier, reference_feats: torch.Tensor,
+                 k: int = 3):
+        self.model, self.reference_feats, self.k = model, reference_feats, k
+        self.reference_radii = _knn_radii(reference_feats, k)
 
     def score(self, images01: torch.Tensor) -> Scores:
         fake_feats, preds = embed(self.model, images01)
-        precision, recall = precision_recall(self.reference_feats,
-                                             fake_feats, self.k)
+        precision, recall = precision_recall(
+            self.reference_feats, fake_feats, self.k, self.reference_radii)
         coverage, fractions = class_coverage(preds)
         return Scores(frechet_distance(self.reference_feats, fake_feats),
                       precision, recall, coverage, tuple(fractions.tolist()))
