@@ -181,11 +181,13 @@ def ksg_mutual_information(x: torch.Tensor, z: torch.Tensor, k: int = 3,
     consistent as n → ∞; for strong dependence it is biased low at finite n.
     O(n²) time, O(chunk·n) memory.
     """
+    if x.device.type == "mps":  # no float64 on MPS
+        x, z = x.cpu(), z.cpu()
     x = x.reshape(len(x), -1).double()
     z = z.reshape(len(z), -1).double()
     n = len(x)
-    total = torch.zeros((), dtype=torch.float64)
-    for rows in torch.arange(n).split(chunk):
+    total = torch.zeros((), dtype=torch.float64, device=x.device)
+    for rows in torch.arange(n, device=x.device).split(chunk):
         dx, dz = _max_norm_dist(x[rows], x), _max_norm_dist(z[rows], z)
         joint = torch.maximum(dx, dz)
         # k-th neighbour: the (k+1)-th smallest distance, the point itself being 0
@@ -195,8 +197,8 @@ def ksg_mutual_information(x: torch.Tensor, z: torch.Tensor, k: int = 3,
         total += (torch.special.digamma(n_x + 1.0)
                   + torch.special.digamma(n_z + 1.0)).sum()
     psi = torch.special.digamma
-    value = psi(torch.tensor(float(k))) + psi(torch.tensor(float(n))) - total / n
-    return float(value)
+    const = psi(torch.tensor([float(k), float(n)], dtype=torch.float64)).sum()
+    return float(const) - float(total) / n  # ψ(k) + ψ(n) − ⟨ψ(n_x+1) + ψ(n_z+1)⟩
 
 
 def mi_versus_n(toy: EchoToy, sizes: tuple[int, ...], repeats: int, seed: int,
@@ -337,6 +339,9 @@ def _fit(model: RateDistortionAE, config: AEConfig,
     """Adam on mean(D + β·R); returns the mean loss per epoch and seconds."""
     images, _ = data.load("MNIST", "train", device)
     x = binarise(images[:config.num_train])
+    if len(x) < config.batch_size:
+        raise ValueError(f"num_train={len(x)} is smaller than "
+                         f"batch_size={config.batch_size}.")
     opt = torch.optim.Adam(model.parameters(), lr=config.lr)
     model.train()
     losses, start = [], time.perf_counter()
