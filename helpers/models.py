@@ -1,4 +1,5 @@
-"""Generators and discriminators, chosen by name (`build_gan`)."""
+"""Generators and discriminators, chosen by name (`build_gan`); the MLP
+encoder/decoder of the HW2 1e autoencoders."""
 
 import torch
 from torch import nn
@@ -97,6 +98,34 @@ class FCDiscriminator(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x).squeeze(1)
+
+
+class MLPEncoder(nn.Module):
+    """HW2 1e: 784 → hidden → hidden → 2·z_dim, ReLU; returns (location, raw
+    scale), raw being the logit of the Echo s or the Gaussian log σ²."""
+
+    def __init__(self, z_dim: int = 16, hidden: int = 256):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Linear(28 * 28, hidden), nn.ReLU(), nn.Linear(hidden, hidden),
+            nn.ReLU(), nn.Linear(hidden, 2 * z_dim))
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        loc, raw = self.net(x.flatten(1)).chunk(2, dim=1)
+        return loc, raw
+
+
+class MLPDecoder(nn.Module):
+    """HW2 1e: z_dim → hidden → hidden → 784 Bernoulli logits, ReLU."""
+
+    def __init__(self, z_dim: int = 16, hidden: int = 256):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Linear(z_dim, hidden), nn.ReLU(), nn.Linear(hidden, hidden),
+            nn.ReLU(), nn.Linear(hidden, 28 * 28))
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z)
 
 
 MODELS = {

@@ -131,3 +131,70 @@ def class_histograms(fractions: dict[str, list[float]],
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def truncation_curves(depths: np.ndarray, panels: dict[str, dict[str, np.ndarray]],
+                      bounds: dict[str, np.ndarray], floor: float,
+                      title: str) -> plt.Figure:
+    """HW2 1e: measured max |z_K − z_∞| per depth K (solid, one line per
+    s_max) and its bound (dashed, same colour), log scale; one panel each."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.6),
+                             sharey=True, squeeze=False)
+    for ax, (name, errors) in zip(axes[0], panels.items()):
+        for color, (label, err) in zip(plt.cm.viridis(
+                np.linspace(0, 0.85, len(errors))), errors.items()):
+            shown = np.where(err > 0, err, np.nan)  # exact zeros: off the log axis
+            ax.semilogy(depths, shown, color=color, label=label)
+            ax.semilogy(depths, bounds[label], color=color, ls="--", lw=1)
+        ax.axhline(floor, color="k", ls=":", lw=1,
+                   label="float32 rounding, eps·max|m|")
+        ax.set(xlabel="recursion depth K (terms kept)", title=name)
+        ax.set_ylim(bottom=floor * 1e-13)  # the bounds go far below float64
+    axes[0][0].set_ylabel("max over the batch of |z_K − z_∞|")
+    axes[0][0].legend(fontsize=8, title="solid: measured; dashed: bound",
+                      title_fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def estimates_versus_n(sizes: list[int],
+                       panels: dict[str, dict[str, np.ndarray]],
+                       exact: dict[str, float], title: str) -> plt.Figure:
+    """HW2 1e: mean ± std over repeats of estimates (sizes, repeats) against
+    the sample size n (log axis), the exact value dashed; one panel each."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.6),
+                             squeeze=False)
+    for ax, (name, lines) in zip(axes[0], panels.items()):
+        for k, (label, est) in enumerate(lines.items()):
+            shift = 1 + 0.04 * (k - (len(lines) - 1) / 2)  # keep bars apart
+            ax.errorbar(np.asarray(sizes) * shift, est.mean(1), est.std(1, ddof=1),
+                        marker="o", ms=4, capsize=3, label=label)
+        ax.axhline(exact[name], color="k", ls="--", lw=1,
+                   label="−E log|det S(x)| (quadrature)")
+        ax.set(xscale="log", xlabel="sample size n", ylabel="I(x; z) (nats)",
+               title=name)
+        ax.set_xticks(sizes, [f"{n:,}" for n in sizes], fontsize=8)
+        ax.minorticks_off()
+        ax.legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def rate_distortion(curves: dict[str, tuple[list[float], list[float],
+                                             list[float]]],
+                    title: str) -> plt.Figure:
+    """HW2 1e: distortion against rate, one curve per model; each point is
+    labelled with its β. `curves`: label → (betas, rates, distortions)."""
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    for (label, (betas, rates, dists)), marker in zip(curves.items(), "os^v"):
+        ax.plot(rates, dists, marker=marker, label=label)
+        for b, r, d in zip(betas, rates, dists):
+            ax.annotate(f"β={b:g}", (r, d), textcoords="offset points",
+                        xytext=(4, 4), fontsize=7)
+    ax.set(xlabel="rate R (nats per image)",
+           ylabel="distortion D = −log p(x|z) (nats per image)", title=title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

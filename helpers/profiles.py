@@ -52,6 +52,18 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
                      snapshot_epochs=(10, 30, 50), eval_samples=10_000,
                      eval_classifier="standard"),
     },
+    # HW2 1e: the kNN check of part (d) (sample sizes × repeats, 1-D and 2-D
+    # toys) and the Echo AE vs Gaussian β-VAE sweep on binarised MNIST.
+    "hw2_1e_echo": {
+        "smoke": dict(mi_sizes=(200, 400), mi_repeats=2, ae_num_train=512,
+                      ae_num_test=512, ae_epochs=1, ae_betas=(1.0, 4.0)),
+        "quick": dict(mi_sizes=(250, 500, 1_000, 2_000, 4_000, 8_000),
+                      mi_repeats=4, ae_num_train=30_000, ae_num_test=None,
+                      ae_epochs=6, ae_betas=(0.5, 1.0, 2.0, 4.0)),
+        "full": dict(mi_sizes=(250, 500, 1_000, 2_000, 4_000, 8_000, 16_000),
+                     mi_repeats=10, ae_num_train=None, ae_num_test=None,
+                     ae_epochs=50, ae_betas=(0.25, 0.5, 1.0, 2.0, 4.0, 8.0)),
+    },
     # HW2 2a: FC GAN on MNIST, 100 epochs in full.
     "hw2_2a_gan": MNIST_GAN_PROFILES,
     # HW2 2a ablation: the same without R1, long enough to see it collapse.

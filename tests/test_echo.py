@@ -1,0 +1,136 @@
+"""HW2 1e: the Echo sampler, its truncation bound, the KSG estimator, the rate."""
+
+import math
+
+import pytest
+import torch
+
+from helpers import echo
+
+
+def test_fast_sampler_equals_the_series_definition():
+    torch.manual_seed(0)
+    m = torch.randn(300, 3, dtype=torch.float64)
+    s = 0.9 * torch.rand(300, 3, dtype=torch.float64)
+    order = echo.random_order(300)
+    for depth in (1, 2, 3, 7, 64, 300):
+        fast = echo.echo_sample(m, s, depth, order)
+        # direct: z_i = Σ_{k<K} (Π_{j<k} s(x_j)) m(x_k) along the cyclic order
+        pos = torch.argsort(order)
+        direct = torch.zeros_like(m)
+        for i in range(300):
+            chain = order[(pos[i] + torch.arange(depth)) % 300]
+            prod = torch.cumprod(torch.cat([torch.ones(1, 3, dtype=m.dtype),
+                                            s[chain[:-1]]]), 0)
+            direct[i] = (prod * m[chain]).sum(0)
+        assert torch.allclose(fast, direct, rtol=0, atol=1e-12), depth
+
+
+def test_linear_m_constant_s_matches_closed_form():
+    # m(x) = a·x, s constant, x ~ N(μ, σ²): z = a Σ_{k<K} s^k x_k, so
+    # E z = aμ(1 − s^K)/(1 − s), Var z = a²σ²(1 − s^{2K})/(1 − s²).
+    a, s_val, mu, sigma, batch, batches = 1.5, 0.5, 1.0, 2.0, 256, 200
+    depth = echo.echo_depth(s_val, torch.float64)
+    mean = a * mu * (1 - s_val ** depth) / (1 - s_val)
+    var = a ** 2 * sigma ** 2 * (1 - s_val ** (2 * depth)) / (1 - s_val ** 2)
+    gen = torch.Generator().manual_seed(0)
+    x = mu + sigma * torch.randn(batches, batch, 1, generator=gen,
+                                 dtype=torch.float64)
+    z = torch.stack([echo.echo_sample(a * xb, torch.full_like(xb, s_val),
+                                      depth, generator=gen) for xb in x])
+    # draws of one batch are dependent, batches are independent: judge each
+    # statistic by its spread across batches (5 standard errors)
+    batch_means = z.mean((1, 2))
+    batch_vars = (z - mean).square().mean((1, 2))
+    se_mean = batch_means.std() / math.sqrt(batches)
+    se_var = batch_vars.std() / math.sqrt(batches)
+    assert abs(batch_means.mean() - mean) < 5 * se_mean
+    assert abs(batch_vars.mean() - var) < 5 * se_var
+    # the test can tell: reusing x₀ (z = (1+s)·m + …) would change Var z by
+    assert (1 + s_val) ** 2 * a ** 2 * sigma ** 2 - a ** 2 * sigma ** 2 > 20 * se_var
+
+
+def test_echo_depth_puts_the_tail_below_eps():
+    for s_max in (0.3, 0.5, 0.9, 0.99):
+        for dtype in (torch.float32, torch.float64):
+            k, eps = echo.echo_depth(s_max, dtype), torch.finfo(dtype).eps
+            assert s_max ** k / (1 - s_max) <= eps            # enough
+            assert s_max ** (k - 1) / (1 - s_max) > eps       # and not more
+    with pytest.raises(ValueError, match="contraction"):
+        echo.echo_depth(1.0)
+
+
+def test_truncation_error_is_within_bound():
+    gen = torch.Generator().manual_seed(0)
+    s_max, batch = 0.9, 1024
+    m = torch.randn(batch, 2, generator=gen, dtype=torch.float64)
+    s = s_max * torch.rand(batch, 2, generator=gen, dtype=torch.float64)
+    order = echo.random_order(batch, generator=gen)
+    deep = echo.echo_sample(m, s, batch, order)   # tail < 0.9^1024: exact
+    for depth in (5, 20, 60):
+        err = (echo.echo_sample(m, s, depth, order) - deep).abs().max().item()
+        assert err <= echo.truncation_bound(s_max, depth, m.abs().max().item())
+
+
+def test_truncation_bound_is_tight_at_the_worst_case():
+    # m ≡ 1, s ≡ s_max: the tail is s_max^K (1 − s_max^{B−K})/(1 − s_max),
+    # within 1 % of the bound, so a sampler one term short would break it.
+    s_max, batch = 0.9, 1024
+    m = torch.ones(batch, 1, dtype=torch.float64)
+    s = torch.full_like(m, s_max)
+    deep = echo.echo_sample(m, s, batch)
+    for depth in (5, 20, 60):
+        err = (echo.echo_sample(m, s, depth) - deep).abs().max().item()
+        bound = echo.truncation_bound(s_max, depth, 1.0)
+        assert 0.99 * bound <= err <= bound * (1 + 1e-12)  # rounding
+        assert err / s_max > bound  # what depth − 1 terms would leave
+
+
+def test_depth_larger_than_batch_is_refused():
+    m = torch.zeros(8, 2)
+    with pytest.raises(ValueError, match="batch"):
+        echo.echo_sample(m, m, depth=9)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.6, 0.9])
+def test_ksg_on_bivariate_gaussian(rho):
+    gen = torch.Generator().manual_seed(1)
+    n = 2000
+    x = torch.randn(n, 1, generator=gen, dtype=torch.float64)
+    z = rho * x + math.sqrt(1 - rho ** 2) * torch.randn(
+        n, 1, generator=gen, dtype=torch.float64)
+    exact = -0.5 * math.log(1 - rho ** 2)
+    assert abs(echo.ksg_mutual_information(x, z, k=3) - exact) < 0.04
+
+
+def test_echo_toy_exact_rate():
+    # constant s: slope 0 gives s = s_max/2 and rate −d·log(s_max/2)
+    toy = echo.EchoToy(dim=2, s_max=0.8, slope=0.0)
+    assert math.isclose(toy.exact_rate(), -2 * math.log(0.4), rel_tol=1e-12)
+
+
+def test_echo_ae_rate_is_minus_sum_log_s():
+    cfg = echo.AEConfig("echo", beta=1.0, num_epochs=1, num_train=None,
+                        z_dim=4, hidden=8, batch_size=256)
+    model = echo.RateDistortionAE(cfg)
+    last = model.encoder.net[-1]
+    with torch.no_grad():  # raw logit of s = 0.3·index, so s_d = s_max·σ(0.3 d)
+        last.weight.zero_()
+        last.bias.copy_(torch.cat([torch.zeros(4), 0.3 * torch.arange(4.0)]))
+    x = torch.rand(256, 784).round()
+    dist, rate = model(x)
+    s = cfg.s_max * torch.sigmoid(0.3 * torch.arange(4.0))
+    assert torch.allclose(rate, -torch.log(s).sum().expand(256), atol=1e-5)
+    assert dist.shape == (256,) and bool((dist > 0).all())
+
+
+def test_gaussian_rate_is_kl_to_standard_normal():
+    cfg = echo.AEConfig("gauss", beta=1.0, num_epochs=1, num_train=None,
+                        z_dim=3, hidden=8)
+    model = echo.RateDistortionAE(cfg)
+    last = model.encoder.net[-1]
+    with torch.no_grad():  # μ = 1, log σ² = 0: KL = ½ Σ μ² = 1.5
+        last.weight.zero_()
+        last.bias.copy_(torch.tensor([1.0, 1.0, 1.0, 0.0, 0.0, 0.0]))
+    _, rate = model(torch.zeros(5, 784))
+    assert torch.allclose(rate, torch.full((5,), 1.5))
