@@ -20,7 +20,8 @@ def pdf_text(path: Path) -> str:
                           capture_output=True, text=True, check=True).stdout
 
 
-HW2_SECTIONS = ["Part 1: rate", "Part 2 (a)", "Part 2 (b)", "References"]
+HW2_SECTIONS = ["Part 1: rate", "Part 2 (a)", "Part 2 (b)", "Part 2 (c)",
+                "References"]
 
 
 @pytest.fixture(scope="module")
