@@ -181,6 +181,16 @@ def project_to_shell(path: torch.Tensor, radii: torch.Tensor) -> torch.Tensor:
     return out
 
 
+def shell_arc(path: torch.Tensor, radii: torch.Tensor,
+              rounds: int = 3) -> torch.Tensor:
+    """A path projected onto the norms `radii` and spread to equal arc
+    length (alternating a few times; for a straight line between two points
+    of one sphere this approaches the great-circle arc)."""
+    for _ in range(rounds):
+        path = resample_equal_arclength(project_to_shell(path, radii))
+    return project_to_shell(path, radii)
+
+
 @dataclass
 class PathResult:
     """An optimised path (P, K, d) and U after every iteration (iters + 1, P),
@@ -195,8 +205,10 @@ def optimise_path(gen: nn.Module, z_a: torch.Tensor, z_b: torch.Tensor,
                   shell: bool = True) -> PathResult:
     """Minimise the discrete U over the K − 2 interior points of P paths.
 
-    Start: the straight line z_A → z_B. Each iteration is one Adam step on
-    Σ_paths U. Every `reparam_every` iterations the points are moved back to
+    Start: the straight line z_A → z_B (with `shell`, its projection onto
+    the shell: an arc, the feasible path closest to it). Each iteration is one Adam step on
+    Σ_paths U. Every `reparam_every` iterations (0: never, for ablations;
+    always after the last one) the points are moved back to
     equal arc length (so no segment grows long enough for the trapezoid rule
     to miss a ridge between its ends) and, with `shell`, projected onto the
     norms `shell_radii` (so the path stays where N(0, I) puts its mass and G
@@ -205,6 +217,8 @@ def optimise_path(gen: nn.Module, z_a: torch.Tensor, z_b: torch.Tensor,
     freeze(gen)
     path = segment(z_a, z_b, num_points)
     radii = shell_radii(z_a, z_b, num_points)
+    if shell:
+        path = shell_arc(path, radii)
     ends = path[:, :1], path[:, -1:]
     inner = path[:, 1:-1].clone().requires_grad_(True)
     opt = torch.optim.Adam([inner], lr=lr)
@@ -215,7 +229,8 @@ def optimise_path(gen: nn.Module, z_a: torch.Tensor, z_b: torch.Tensor,
         opt.zero_grad(set_to_none=True)
         u.sum().backward()      # paths are independent: row p's own gradient
         opt.step()
-        if (it + 1) % reparam_every == 0 or it + 1 == iters:
+        if reparam_every and ((it + 1) % reparam_every == 0
+                              or it + 1 == iters):
             with torch.no_grad():
                 full = resample_equal_arclength(
                     torch.cat([ends[0], inner, ends[1]], 1))
@@ -227,6 +242,14 @@ def optimise_path(gen: nn.Module, z_a: torch.Tensor, z_b: torch.Tensor,
     with torch.no_grad():
         history.append(discrete_u(gen, final, x_a, x_b))
     return PathResult(final.cpu(), torch.stack(history).cpu())
+
+
+def best_codes(gen: nn.Module, images: torch.Tensor, restarts: int,
+               steps: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Codes on the shell ‖z‖ = √d (Adam, best of `restarts` starts) of
+    images (N, 1, H, W) → (N, d) codes and their ‖G(z) − x‖², on the CPU."""
+    return invert(gen, images, restarts, steps, "adam", 0.05, seed,
+                  shell=True).best()
 
 
 def spacing_ratio(path: torch.Tensor) -> torch.Tensor:

@@ -112,6 +112,11 @@ def test_resample_and_shell_projection():
     radii = inv.shell_radii(out[:, 0] + 1, out[:, -1], 5)
     proj = inv.project_to_shell(out + 1, radii)
     assert torch.allclose(proj[:, 1:-1].norm(dim=-1), radii[:, 1:-1, 0])
+    # the chord between two points of a sphere → an arc on it, equally spaced
+    ends = torch.tensor([[3.0, 0.0, 0.0]]), torch.tensor([[0.0, 3.0, 0.0]])
+    arc = inv.shell_arc(inv.segment(*ends, 9), inv.shell_radii(*ends, 9))
+    assert torch.allclose(arc.norm(dim=-1), torch.full((1, 9), 3.0))
+    assert inv.spacing_ratio(arc).item() < 1.01
 
 
 def test_barrier_of_known_profiles():
