@@ -265,3 +265,25 @@ def refine(path: torch.Tensor, factor: int) -> torch.Tensor:
     a, b = path[:, :-1].unsqueeze(2), path[:, 1:].unsqueeze(2)
     inner = (a + t.view(1, 1, -1, 1) * (b - a)).flatten(1, 2)
     return torch.cat([inner, path[:, -1:]], 1)
+
+
+def min_u_summary(gen: nn.Module, x_a: torch.Tensor, x_b: torch.Tensor,
+                  restarts: int, inv_steps: int, num_points: int, iters: int,
+                  seed: int = 0) -> dict[str, torch.Tensor]:
+    """Per pair (on the CPU): the codes' ‖G(z) − x‖² (P, 2), ‖z_A − z_B‖,
+    U of the straight line and of the shell arc, and min U estimated by
+    `optimise_path` on the shell and without it. Used by HW2 2e."""
+    codes, loss = best_codes(gen, torch.cat([x_a, x_b]), restarts,
+                             inv_steps, seed)
+    z_a, z_b = (c.to(x_a.device) for c in codes.split(len(x_a)))
+    line = segment(z_a, z_b, num_points)
+    arc = shell_arc(line, shell_radii(z_a, z_b, num_points))
+    with torch.no_grad():
+        u_line, u_arc = (discrete_u(gen, p, x_a, x_b).cpu()
+                         for p in (line, arc))
+    shell, free = (optimise_path(gen, z_a, z_b, x_a, x_b, num_points, iters,
+                                 shell=flag).u_history[-1]
+                   for flag in (True, False))
+    return {"code_loss": loss.view(2, -1).T, "dz": (z_a - z_b).norm(dim=1)
+            .cpu(), "u_line": u_line, "u_arc": u_arc, "u_shell": shell,
+            "u_free": free}

@@ -65,6 +65,8 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
     },
     # HW2 2b: WGAN-GP with the FC generator, the same epochs as 2a.
     "hw2_2b_wgan_gp": MNIST_GAN_PROFILES,
+    # HW2 2e: 2a's GAN + a path-energy penalty, the same epochs as 2a.
+    "hw2_2e_path_reg": MNIST_GAN_PROFILES,
     # HW2 2c: invert 2a's generator; B test images × R random starts, Adam
     # and plain gradient descent for the same number of steps.
     "hw2_2c_inversion": {
@@ -74,7 +76,7 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
         "full": dict(num_images=16, restarts=32, steps=3_000,
                      segment_points=65),
     },
-    # HW2 2d: P image pairs; codes by shell-constrained inversion
+    # HW2 2d/2e: P image pairs; codes by shell-constrained inversion
     # (R starts, best kept), paths of K points optimised for `iters` steps.
     "hw2_2d_latent_path": {
         "smoke": dict(num_pairs=2, restarts=2, inv_steps=30, num_points=8,

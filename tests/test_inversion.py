@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 from helpers import inversion as inv
+from helpers.losses import path_energy
 
 D = 8  # latent size; images are (1, 2, 4) = 8 pixels, so A is square
 
@@ -135,3 +136,26 @@ def test_segment_losses_on_linear_generator_are_quadratic():
     expected = t ** 2 * ((z1 - z0) @ gen.a.T).pow(2).sum(1, keepdim=True)
     assert torch.allclose(losses, expected, rtol=1e-5, atol=1e-5)
     assert (inv.barrier(losses) <= 0).all()   # one basin: no ridge
+
+
+def test_path_energy_of_linear_generator():
+    # ‖J v‖² = ‖A v‖² exactly, for any step δ; E over uniform unit v is
+    # ‖A‖_F² / d.
+    torch.manual_seed(3)
+    a_mat = well_conditioned(3)
+    gen = Linear(a_mat)
+    z = torch.randn(5, D)
+    v = torch.randn(5, D)
+    v = v / v.norm(dim=1, keepdim=True)
+    exact = (v @ a_mat.T).pow(2).sum(1).mean()
+    assert math.isclose(path_energy(gen, z, v, delta=0.1).item(),
+                        exact.item(), rel_tol=1e-4)
+    many = torch.randn(20_000, D)
+    assert math.isclose(path_energy(gen, many).item(),
+                        (a_mat.pow(2).sum() / D).item(), rel_tol=0.03)
+
+
+def test_path_energy_gradient_reaches_generator():
+    gen = Linear(well_conditioned())
+    path_energy(gen, torch.randn(4, D)).backward()
+    assert gen.a.grad is not None and gen.a.grad.abs().sum() > 0
