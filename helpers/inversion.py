@@ -206,13 +206,13 @@ def optimise_path(gen: nn.Module, z_a: torch.Tensor, z_b: torch.Tensor,
     """Minimise the discrete U over the K − 2 interior points of P paths.
 
     Start: the straight line z_A → z_B (with `shell`, its projection onto
-    the shell: an arc, the feasible path closest to it). Each iteration is one Adam step on
-    Σ_paths U. Every `reparam_every` iterations (0: never, for ablations;
-    always after the last one) the points are moved back to
-    equal arc length (so no segment grows long enough for the trapezoid rule
-    to miss a ridge between its ends) and, with `shell`, projected onto the
-    norms `shell_radii` (so the path stays where N(0, I) puts its mass and G
-    was trained). Adam's moments restart after each such step.
+    the shell: an arc). Each iteration is one Adam step on Σ_paths U. Every
+    `reparam_every` iterations (0: never, for ablations; also after the last
+    one) the points are moved back to equal arc length (so no segment grows
+    long enough for the trapezoid rule to miss a ridge between its ends)
+    and, with `shell`, projected onto the norms `shell_radii` (so the path
+    stays where N(0, I) puts its mass and G was trained). Adam's moments
+    restart after each such step.
     """
     freeze(gen)
     path = segment(z_a, z_b, num_points)
