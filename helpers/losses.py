@@ -58,3 +58,23 @@ def r1_penalty(real_logits: torch.Tensor,
     (grads,) = torch.autograd.grad(real_logits.sum(), inputs,
                                    create_graph=True)
     return grads.flatten(1).pow(2).sum() / real_logits.shape[0]
+
+
+def path_energy(gen: torch.nn.Module, z: torch.Tensor,
+                v: torch.Tensor | None = None, delta: float = 1e-2,
+                base: torch.Tensor | None = None) -> torch.Tensor:
+    """E‖J_G(z) v‖² over the rows, by the finite difference
+    ‖G(z + δv) − G(z)‖² / δ²: the squared image-space speed of G along a short
+    latent segment in a random unit direction v (drawn if not given).
+
+    Used by HW2 2e: it bounds U of straight latent segments from above, so
+    penalising it lowers min U (see the 2e notebook). `base` = G(z) if
+    already computed (saves a forward pass).
+    """
+    if v is None:
+        v = torch.randn_like(z)
+        v = v / v.norm(dim=1, keepdim=True)      # uniform on the unit sphere
+    if base is None:
+        base = gen(z)
+    moved = gen(z + delta * v)
+    return (moved - base).flatten(1).pow(2).sum(1).mean() / delta ** 2

@@ -77,6 +77,27 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
     },
     # HW2 2b: WGAN-GP with the FC generator, the same epochs as 2a.
     "hw2_2b_wgan_gp": MNIST_GAN_PROFILES,
+    # HW2 2e: 2a's GAN + a path-energy penalty, the same epochs as 2a.
+    "hw2_2e_path_reg": MNIST_GAN_PROFILES,
+    # HW2 2c: invert 2a's generator; B test images × R random starts, Adam
+    # and plain gradient descent for the same number of steps.
+    "hw2_2c_inversion": {
+        "smoke": dict(num_images=8, restarts=10, steps=30, segment_points=9),
+        "quick": dict(num_images=8, restarts=16, steps=1_000,
+                      segment_points=33),
+        "full": dict(num_images=16, restarts=32, steps=3_000,
+                     segment_points=65),
+    },
+    # HW2 2d/2e: P image pairs; codes by shell-constrained inversion
+    # (R starts, best kept), paths of K points optimised for `iters` steps.
+    "hw2_2d_latent_path": {
+        "smoke": dict(num_pairs=2, restarts=2, inv_steps=30, num_points=8,
+                      iters=20),
+        "quick": dict(num_pairs=4, restarts=8, inv_steps=600, num_points=32,
+                      iters=400),
+        "full": dict(num_pairs=8, restarts=16, inv_steps=2_000,
+                     num_points=64, iters=2_000),
+    },
 }
 
 

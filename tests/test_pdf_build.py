@@ -21,7 +21,7 @@ def pdf_text(path: Path) -> str:
 
 
 HW2_SECTIONS = ["Part 1: rate", "(e) Sampling from", "Part 2 (a)", "Part 2 (b)",
-                "References"]
+                "Part 2 (c)", "Part 2 (d)", "Part 2 (e)", "References"]
 
 
 @pytest.fixture(scope="module")

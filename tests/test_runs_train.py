@@ -135,3 +135,28 @@ def test_sample_cli_round_trip(runs_dir, tmp_path):
     assert images.min() >= 0 and images.max() <= 1
     assert main(["sample", str(tmp_path), "--n", "1", "--out",
                  str(out)]) == 1  # not a run directory: clear error
+
+
+def test_late_fields_keep_existing_run_directories():
+    # hashes of runs cached before path_weight/path_every existed
+    cached = {("hw2_2a_gan", "quick"): "50add7eea4",
+              ("hw2_2b_wgan_gp", "quick"): "a96211ebd3",
+              ("hw3_q3_dcgan", "quick"): "48306edbb0"}
+    for (name, profile), digest in cached.items():
+        config = train.experiment_config(name, profile, seed=0)
+        assert runs.config_hash(train.hash_fields(config)) == digest, name
+    base = train.experiment_config("hw2_2a_gan", "quick", seed=0)
+    assert "path_weight" not in train.hash_fields(base)
+    reg = replace(base, path_weight=0.1)
+    assert train.hash_fields(reg)["path_weight"] == 0.1
+    assert runs.config_hash(train.hash_fields(reg)) != "50add7eea4"
+
+
+def test_path_regularised_gan_trains(runs_dir):
+    config = train.experiment_config("hw2_2e_path_reg", "smoke",
+                                     num_train=256, num_epochs=1,
+                                     eval_samples=0)
+    assert config.path_weight > 0
+    run = train.train_gan(config, progress=False)
+    assert torch.isfinite(run.history["step_losses"][0]).all()
+    assert run.folder.name.startswith("hw2_2e_path_reg-")

@@ -1,0 +1,289 @@
+"""Latent inversion with many starts, the barrier test, and latent paths
+that minimise the discrete U (HW2 2c, 2d, 2e).
+
+Everything runs batched on the generator's device: B images × R restarts are
+one (B·R, d) batch of codes, and P paths of K points are one (P, K, d)
+tensor. The generator is frozen (eval mode, no parameter gradients); only the
+codes are optimised. Images are in the generator's range [−1, 1].
+"""
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+OPTIMIZERS = ("adam", "gd")
+
+
+def freeze(gen: nn.Module) -> nn.Module:
+    """Eval mode and requires_grad False on every parameter (in place)."""
+    return gen.eval().requires_grad_(False)
+
+
+def sq_dist(images: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Per-row ‖a − b‖² over all pixels (broadcast over leading dims)."""
+    return (images - targets).flatten(-3).pow(2).sum(-1)
+
+
+def recon_loss(gen: nn.Module, z: torch.Tensor,
+               targets: torch.Tensor) -> torch.Tensor:
+    """‖G(z) − x‖² per row; z (N, d), targets (N, 1, H, W) → (N,)."""
+    return sq_dist(gen(z), targets)
+
+
+def _optimizer(name: str, params: list[torch.Tensor],
+               lr: float) -> torch.optim.Optimizer:
+    """Adam or plain gradient descent (SGD without momentum) by name."""
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr)
+    if name == "gd":
+        return torch.optim.SGD(params, lr=lr)
+    raise ValueError(f"Unknown optimizer {name!r}; use one of {OPTIMIZERS}.")
+
+
+@dataclass
+class Inversion:
+    """Codes found by `invert`: z (B, R, d), final ‖G(z) − x‖² (B, R) and
+    the loss after every step (steps + 1, B, R), all on the CPU."""
+    z: torch.Tensor
+    loss: torch.Tensor
+    history: torch.Tensor
+    optimizer: str
+    steps: int
+    lr: float
+
+    def best(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Per image: the code of the lowest-loss start (B, d) and its loss."""
+        idx = self.loss.argmin(1)
+        rows = torch.arange(len(idx))
+        return self.z[rows, idx], self.loss[rows, idx]
+
+
+def invert(gen: nn.Module, images: torch.Tensor, restarts: int, steps: int,
+           optimizer: str = "adam", lr: float = 0.05, seed: int = 0,
+           shell: bool = False) -> Inversion:
+    """argmin_z ‖G(z) − x‖² from `restarts` N(0, I) starts per image.
+
+    All B·R codes form one batch. The objective is the sum of the per-row
+    losses: row i's loss depends only on z_i, so its gradient is row i's own
+    gradient, and Adam (elementwise) and GD act on every start independently.
+    `shell`: after every step project z onto the sphere ‖z‖ = √d, where
+    N(0, I) puts its mass (projected gradient descent).
+    """
+    freeze(gen)
+    device = images.device
+    gen_rng = torch.Generator().manual_seed(seed)
+    z = torch.randn(len(images) * restarts, gen.z_dim, generator=gen_rng)
+    if shell:
+        z = z * gen.z_dim ** 0.5 / z.norm(dim=1, keepdim=True)
+    z = z.to(device).requires_grad_(True)
+    targets = images.repeat_interleave(restarts, dim=0)  # row b·R + r ↦ x_b
+    opt = _optimizer(optimizer, [z], lr)
+    history = []
+    for _ in range(steps):
+        loss = recon_loss(gen, z, targets)
+        history.append(loss.detach())
+        opt.zero_grad(set_to_none=True)
+        loss.sum().backward()   # ∂/∂z_i Σ_j L_j = ∂L_i/∂z_i
+        opt.step()
+        if shell:
+            with torch.no_grad():   # z ← √d z / ‖z‖
+                z.mul_(gen.z_dim ** 0.5 / z.norm(dim=1, keepdim=True))
+    with torch.no_grad():
+        history.append(recon_loss(gen, z, targets))
+    shape = (len(images), restarts)
+    return Inversion(z.detach().view(*shape, -1).cpu(),
+                     history[-1].view(shape).cpu(),
+                     torch.stack(history).view(-1, *shape).cpu(),
+                     optimizer, steps, lr)
+
+
+def segment(z0: torch.Tensor, z1: torch.Tensor, num: int) -> torch.Tensor:
+    """`num` equally spaced points of the straight segments z0 → z1:
+    (P, d), (P, d) → (P, num, d), Z(t) = (1 − t) z0 + t z1."""
+    t = torch.linspace(0, 1, num, device=z0.device).view(1, -1, 1)
+    return (1 - t) * z0.unsqueeze(1) + t * z1.unsqueeze(1)
+
+
+@torch.no_grad()
+def segment_losses(gen: nn.Module, z0: torch.Tensor, z1: torch.Tensor,
+                   images: torch.Tensor, num: int = 33) -> torch.Tensor:
+    """‖G(Z(t)) − x‖² at `num` points of each segment z0 → z1 (one batch of
+    P·num codes); images (P, 1, H, W) → losses (P, num)."""
+    points = segment(z0, z1, num)
+    out = gen(points.flatten(0, 1)).view(*points.shape[:2], *images.shape[1:])
+    return sq_dist(out, images.unsqueeze(1))
+
+
+def barrier(losses: torch.Tensor) -> torch.Tensor:
+    """Rise of the loss along each segment above its larger endpoint (≥ 0):
+    max_t L(t) − max(L(0), L(1)), per row of (P, T) losses (> 0: a ridge
+    separates the two ends, so they lie in different basins)."""
+    ends = torch.maximum(losses[:, 0], losses[:, -1])
+    return losses.max(1).values - ends
+
+
+# ---- latent paths (2d) ------------------------------------------------------
+
+def path_cost(gen: nn.Module, path: torch.Tensor, x_a: torch.Tensor,
+              x_b: torch.Tensor) -> torch.Tensor:
+    """f(z) = ‖G(z) − x_A‖² + ‖G(z) − x_B‖² at every point; path (P, K, d),
+    x_a, x_b (P, 1, H, W) → (P, K)."""
+    out = gen(path.flatten(0, 1)).view(*path.shape[:2], *x_a.shape[1:])
+    return sq_dist(out, x_a.unsqueeze(1)) + sq_dist(out, x_b.unsqueeze(1))
+
+
+def discrete_u(gen: nn.Module, path: torch.Tensor, x_a: torch.Tensor,
+               x_b: torch.Tensor) -> torch.Tensor:
+    """U ≈ Σₖ ½[f(zₖ) + f(zₖ₊₁)] ‖zₖ₊₁ − zₖ‖ (trapezoid rule: the integrand
+    of each segment is the average of f at its two ends); → (P,)."""
+    f = path_cost(gen, path, x_a, x_b)
+    steps = (path[:, 1:] - path[:, :-1]).norm(dim=-1)      # ‖zₖ₊₁ − zₖ‖
+    return (0.5 * (f[:, 1:] + f[:, :-1]) * steps).sum(1)
+
+
+def resample_equal_arclength(path: torch.Tensor) -> torch.Tensor:
+    """The same polyline with its K points moved to equal arc length
+    (ends fixed): point j sits at length j/(K − 1) of the total, by linear
+    interpolation along the segment that contains that length."""
+    p, k, _ = path.shape
+    lengths = (path[:, 1:] - path[:, :-1]).norm(dim=-1)          # (P, K−1)
+    cum = torch.cat([lengths.new_zeros(p, 1), lengths.cumsum(1)], 1)
+    targets = torch.linspace(0, 1, k, device=path.device) * cum[:, -1:]
+    # segment index i with cum[i] ≤ s < cum[i + 1]
+    idx = torch.searchsorted(cum.contiguous(), targets.contiguous(),
+                             right=True).clamp(1, k - 1) - 1
+    start = cum.gather(1, idx)
+    frac = ((targets - start) / lengths.gather(1, idx).clamp_min(1e-12))
+    frac = frac.clamp(0, 1).unsqueeze(-1)
+    a = path.gather(1, idx.unsqueeze(-1).expand(-1, -1, path.shape[-1]))
+    b = path.gather(1, (idx + 1).unsqueeze(-1).expand_as(a))
+    out = a + frac * (b - a)                     # (1 − s) z_i + s z_{i+1}
+    out[:, 0], out[:, -1] = path[:, 0], path[:, -1]
+    return out
+
+
+def shell_radii(z_a: torch.Tensor, z_b: torch.Tensor,
+                num: int) -> torch.Tensor:
+    """Target norm of each path point: linear in k from ‖z_A‖ to ‖z_B‖
+    (both ≈ √d for codes in the prior's typical set); → (P, num, 1)."""
+    t = torch.linspace(0, 1, num, device=z_a.device).view(1, -1)
+    radii = (1 - t) * z_a.norm(dim=-1, keepdim=True) \
+        + t * z_b.norm(dim=-1, keepdim=True)
+    return radii.unsqueeze(-1)
+
+
+def project_to_shell(path: torch.Tensor, radii: torch.Tensor) -> torch.Tensor:
+    """zₖ ← rₖ zₖ / ‖zₖ‖ for the interior points (ends unchanged)."""
+    out = path.clone()
+    inner = path[:, 1:-1]
+    out[:, 1:-1] = inner * radii[:, 1:-1] / inner.norm(dim=-1, keepdim=True)
+    return out
+
+
+def shell_arc(path: torch.Tensor, radii: torch.Tensor,
+              rounds: int = 3) -> torch.Tensor:
+    """A path projected onto the norms `radii` and spread to equal arc
+    length (alternating a few times; for a straight line between two points
+    of one sphere this approaches the great-circle arc)."""
+    for _ in range(rounds):
+        path = resample_equal_arclength(project_to_shell(path, radii))
+    return project_to_shell(path, radii)
+
+
+@dataclass
+class PathResult:
+    """An optimised path (P, K, d) and U after every iteration (iters + 1, P),
+    both on the CPU."""
+    path: torch.Tensor
+    u_history: torch.Tensor
+
+
+def optimise_path(gen: nn.Module, z_a: torch.Tensor, z_b: torch.Tensor,
+                  x_a: torch.Tensor, x_b: torch.Tensor, num_points: int,
+                  iters: int, lr: float = 0.02, reparam_every: int = 10,
+                  shell: bool = True) -> PathResult:
+    """Minimise the discrete U over the K − 2 interior points of P paths.
+
+    Start: the straight line z_A → z_B (with `shell`, its projection onto
+    the shell: an arc). Each iteration is one Adam step on Σ_paths U. Every
+    `reparam_every` iterations (0: never, for ablations; also after the last
+    one) the points are moved back to equal arc length (so no segment grows
+    long enough for the trapezoid rule to miss a ridge between its ends)
+    and, with `shell`, projected onto the norms `shell_radii` (so the path
+    stays where N(0, I) puts its mass and G was trained). Adam's moments
+    restart after each such step.
+    """
+    freeze(gen)
+    path = segment(z_a, z_b, num_points)
+    radii = shell_radii(z_a, z_b, num_points)
+    if shell:
+        path = shell_arc(path, radii)
+    ends = path[:, :1], path[:, -1:]
+    inner = path[:, 1:-1].clone().requires_grad_(True)
+    opt = torch.optim.Adam([inner], lr=lr)
+    history = []
+    for it in range(iters):
+        u = discrete_u(gen, torch.cat([ends[0], inner, ends[1]], 1), x_a, x_b)
+        history.append(u.detach())
+        opt.zero_grad(set_to_none=True)
+        u.sum().backward()      # paths are independent: row p's own gradient
+        opt.step()
+        if reparam_every and ((it + 1) % reparam_every == 0
+                              or it + 1 == iters):
+            with torch.no_grad():
+                full = resample_equal_arclength(
+                    torch.cat([ends[0], inner, ends[1]], 1))
+                if shell:
+                    full = project_to_shell(full, radii)
+                inner = full[:, 1:-1].clone().requires_grad_(True)
+            opt = torch.optim.Adam([inner], lr=lr)
+    final = torch.cat([ends[0], inner.detach(), ends[1]], 1)
+    with torch.no_grad():
+        history.append(discrete_u(gen, final, x_a, x_b))
+    return PathResult(final.cpu(), torch.stack(history).cpu())
+
+
+def best_codes(gen: nn.Module, images: torch.Tensor, restarts: int,
+               steps: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Codes on the shell ‖z‖ = √d (Adam, best of `restarts` starts) of
+    images (N, 1, H, W) → (N, d) codes and their ‖G(z) − x‖², on the CPU."""
+    return invert(gen, images, restarts, steps, "adam", 0.05, seed,
+                  shell=True).best()
+
+
+def spacing_ratio(path: torch.Tensor) -> torch.Tensor:
+    """max/min segment length per path (1 = equally spaced)."""
+    lengths = (path[:, 1:] - path[:, :-1]).norm(dim=-1)
+    return lengths.max(1).values / lengths.min(1).values
+
+
+def refine(path: torch.Tensor, factor: int) -> torch.Tensor:
+    """The same polyline with `factor − 1` extra points inside each segment
+    (used to check that U does not hide ridges between path points)."""
+    t = torch.linspace(0, 1, factor + 1, device=path.device)[:-1]
+    a, b = path[:, :-1].unsqueeze(2), path[:, 1:].unsqueeze(2)
+    inner = (a + t.view(1, 1, -1, 1) * (b - a)).flatten(1, 2)
+    return torch.cat([inner, path[:, -1:]], 1)
+
+
+def min_u_summary(gen: nn.Module, x_a: torch.Tensor, x_b: torch.Tensor,
+                  restarts: int, inv_steps: int, num_points: int, iters: int,
+                  seed: int = 0) -> dict[str, torch.Tensor]:
+    """Per pair (on the CPU): the codes' ‖G(z) − x‖² (P, 2), ‖z_A − z_B‖,
+    U of the straight line and of the shell arc, and min U estimated by
+    `optimise_path` on the shell and without it. Used by HW2 2e."""
+    codes, loss = best_codes(gen, torch.cat([x_a, x_b]), restarts,
+                             inv_steps, seed)
+    z_a, z_b = (c.to(x_a.device) for c in codes.split(len(x_a)))
+    line = segment(z_a, z_b, num_points)
+    arc = shell_arc(line, shell_radii(z_a, z_b, num_points))
+    with torch.no_grad():
+        u_line, u_arc = (discrete_u(gen, p, x_a, x_b).cpu()
+                         for p in (line, arc))
+    shell, free = (optimise_path(gen, z_a, z_b, x_a, x_b, num_points, iters,
+                                 shell=flag).u_history[-1]
+                   for flag in (True, False))
+    return {"code_loss": loss.view(2, -1).T, "dz": (z_a - z_b).norm(dim=1)
+            .cpu(), "u_line": u_line, "u_arc": u_arc, "u_shell": shell,
+            "u_free": free}

@@ -1,0 +1,161 @@
+"""Latent inversion, the barrier test, latent paths (HW2 2c–2e): checked
+against closed forms on linear generators and on a small nonlinear one."""
+
+import math
+
+import torch
+from torch import nn
+
+from helpers import inversion as inv
+from helpers.losses import path_energy
+
+D = 8  # latent size; images are (1, 2, 4) = 8 pixels, so A is square
+
+
+class Linear(nn.Module):
+    """G(z) = A z, reshaped to (1, 2, 4) images."""
+
+    def __init__(self, a: torch.Tensor):
+        super().__init__()
+        self.z_dim = a.shape[1]
+        self.a = nn.Parameter(a.clone())
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return (z @ self.a.T).view(-1, 1, 2, 4)
+
+
+class Tiny(nn.Module):
+    """A small nonlinear generator 8 → 16 → 8 (tanh)."""
+
+    def __init__(self):
+        super().__init__()
+        self.z_dim = D
+        self.net = nn.Sequential(nn.Linear(D, 16), nn.Tanh(),
+                                 nn.Linear(16, D), nn.Tanh())
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return 2 * self.net(z).view(-1, 1, 2, 4)
+
+
+def well_conditioned(seed: int = 0) -> torch.Tensor:
+    """A = Q diag(s) with Q orthogonal and singular values in [1, 2]."""
+    g = torch.Generator().manual_seed(seed)
+    q, _ = torch.linalg.qr(torch.randn(D, D, generator=g))
+    return q @ torch.diag(torch.linspace(1, 2, D))
+
+
+def test_inversion_recovers_known_z_of_linear_generator():
+    torch.manual_seed(0)
+    gen = Linear(well_conditioned())
+    z_true = torch.randn(3, D)
+    images = gen(z_true).detach()
+    for name, lr in (("adam", 0.05), ("gd", 0.05)):
+        res = inv.invert(gen, images, restarts=4, steps=800, optimizer=name,
+                         lr=lr)
+        assert res.z.shape == (3, 4, D) and res.loss.shape == (3, 4)
+        assert res.history.shape == (801, 3, 4)
+        # every start of image b ends at z_true[b] (the unique minimum)
+        assert torch.allclose(res.z, z_true.unsqueeze(1).expand(-1, 4, -1),
+                              atol=1e-3), name
+        assert res.loss.max() < 1e-5
+    assert not gen.a.requires_grad and not gen.training  # frozen
+
+
+def test_shell_inversion_stays_on_the_sphere():
+    gen = Linear(well_conditioned())
+    res = inv.invert(gen, torch.zeros(2, 1, 2, 4), 3, 20, shell=True)
+    assert torch.allclose(res.z.norm(dim=-1), torch.full((2, 3), D ** 0.5))
+
+
+def test_discrete_u_of_straight_line_on_linear_generator():
+    # f(t) = ‖a + t b‖² + ‖c + t b‖² with a = A z_A − x_A, c = A z_A − x_B,
+    # b = A(z_B − z_A); trapezoid over K points of a quadratic:
+    # Σ = ∫₀¹ f + f''/(12 (K − 1)²), ∫₀¹ ‖a + t b‖² = ‖a‖² + a·b + ‖b‖²/3.
+    torch.manual_seed(1)
+    a_mat = well_conditioned(1)
+    gen = Linear(a_mat)
+    z_a, z_b = torch.randn(1, D), torch.randn(1, D)
+    x_a, x_b = torch.randn(1, 1, 2, 4), torch.randn(1, 1, 2, 4)
+    a = (z_a @ a_mat.T - x_a.flatten(1))[0]
+    c = (z_a @ a_mat.T - x_b.flatten(1))[0]
+    b = ((z_b - z_a) @ a_mat.T)[0]
+    integral = (a @ a + a @ b + b @ b / 3) + (c @ c + c @ b + b @ b / 3)
+    length = (z_b - z_a).norm()
+    for k in (2, 5, 33):
+        closed = length * (integral + 4 * (b @ b) / (12 * (k - 1) ** 2))
+        u = inv.discrete_u(gen, inv.segment(z_a, z_b, k), x_a, x_b)
+        assert math.isclose(u.item(), closed.item(), rel_tol=1e-5), k
+
+
+def test_path_optimiser_lowers_u_on_nonlinear_generator():
+    torch.manual_seed(2)
+    gen = Tiny()
+    z_a, z_b = torch.randn(3, D) * 2, torch.randn(3, D) * 2
+    x_a, x_b = gen(z_a).detach(), gen(z_b).detach()
+    straight = inv.discrete_u(gen, inv.segment(z_a, z_b, 16), x_a, x_b)
+    res = inv.optimise_path(gen, z_a, z_b, x_a, x_b, 16, 150, lr=0.05,
+                            shell=False)
+    assert res.path.shape == (3, 16, D)
+    assert torch.equal(res.path[:, 0], z_a) and torch.equal(res.path[:, -1],
+                                                            z_b)
+    assert torch.allclose(res.u_history[0], straight)
+    final = inv.discrete_u(gen, res.path, x_a, x_b)
+    assert (final < 0.99 * straight).all(), (final / straight)
+    assert (inv.spacing_ratio(res.path) < 1.2).all()
+
+
+def test_resample_and_shell_projection():
+    # points bunched at one end of a straight line → equally spaced again
+    t = torch.tensor([0.0, 0.01, 0.02, 0.03, 1.0]).view(1, -1, 1)
+    path = t * torch.ones(1, 1, 3)
+    out = inv.resample_equal_arclength(path)
+    assert torch.allclose(out[0, :, 0], torch.linspace(0, 1, 5), atol=1e-6)
+    radii = inv.shell_radii(out[:, 0] + 1, out[:, -1], 5)
+    proj = inv.project_to_shell(out + 1, radii)
+    assert torch.allclose(proj[:, 1:-1].norm(dim=-1), radii[:, 1:-1, 0])
+    # the chord between two points of a sphere → an arc on it, equally spaced
+    ends = torch.tensor([[3.0, 0.0, 0.0]]), torch.tensor([[0.0, 3.0, 0.0]])
+    arc = inv.shell_arc(inv.segment(*ends, 9), inv.shell_radii(*ends, 9))
+    assert torch.allclose(arc.norm(dim=-1), torch.full((1, 9), 3.0))
+    assert inv.spacing_ratio(arc).item() < 1.01
+
+
+def test_barrier_of_known_profiles():
+    losses = torch.tensor([[1.0, 3.0, 2.0],     # rises 1 above the larger end
+                           [1.0, 0.5, 2.0],     # no rise
+                           [2.0, 1.5, 1.0]])    # monotone
+    assert torch.allclose(inv.barrier(losses), torch.tensor([1.0, 0.0, 0.0]))
+
+
+def test_segment_losses_on_linear_generator_are_quadratic():
+    # x = A z0: L(t) = ‖A((1 − t) z0 + t z1) − A z0‖² = t² ‖A(z1 − z0)‖²
+    gen = Linear(well_conditioned())
+    z0, z1 = torch.randn(2, D), torch.randn(2, D)
+    losses = inv.segment_losses(gen, z0, z1, gen(z0), num=5)
+    t = torch.linspace(0, 1, 5)
+    expected = t ** 2 * ((z1 - z0) @ gen.a.T).pow(2).sum(1, keepdim=True)
+    assert torch.allclose(losses, expected, rtol=1e-5, atol=1e-5)
+    assert (inv.barrier(losses) <= 0).all()   # one basin: no ridge
+
+
+def test_path_energy_of_linear_generator():
+    # ‖J v‖² = ‖A v‖² exactly, for any step δ; E over uniform unit v is
+    # ‖A‖_F² / d.
+    torch.manual_seed(3)
+    a_mat = well_conditioned(3)
+    gen = Linear(a_mat)
+    z = torch.randn(5, D)
+    v = torch.randn(5, D)
+    v = v / v.norm(dim=1, keepdim=True)
+    exact = (v @ a_mat.T).pow(2).sum(1).mean()
+    assert math.isclose(path_energy(gen, z, v, delta=0.1).item(),
+                        exact.item(), rel_tol=1e-4)
+    many = torch.randn(20_000, D)
+    assert math.isclose(path_energy(gen, many).item(),
+                        (a_mat.pow(2).sum() / D).item(), rel_tol=0.03)
+
+
+def test_path_energy_gradient_reaches_generator():
+    gen = Linear(well_conditioned())
+    path_energy(gen, torch.randn(4, D)).backward()
+    assert gen.a.grad is not None and gen.a.grad.abs().sum() > 0
