@@ -39,7 +39,9 @@ from helpers.paths import REPO_ROOT, data_dir
 CASES = [("FC GAN (2a recipe, no R1)", "hw2_2a_gan_no_r1"),
          ("FC GAN + R1 (2a as trained)", "hw2_2a_gan"),
          ("WGAN-GP (2b)", "hw2_2b_wgan_gp"),
-         ("DCGAN (HW3 Q3)", "hw3_q3_dcgan")]
+         ("DCGAN (HW3 Q3)", "hw3_q3_dcgan"),
+         ("FC GAN, bf16 autocast (opt-in)", "hw2_2a_gan_no_r1+bf16"),
+         ("DCGAN, bf16 autocast (opt-in)", "hw3_q3_dcgan+bf16")]
 TRAIN_IMAGES = 60_000
 
 
@@ -137,7 +139,8 @@ def flops_per_step(config: train.GANConfig, images: torch.Tensor,
     cycle = config.n_critic if config.method == "wgan-gp" else 1
     step = train.STEPS[config.method]
     real = data.to_signed_unit(images[:config.batch_size])
-    with CountFlops() as counter:
+    with CountFlops() as counter, torch.autocast(
+            device.type, torch.bfloat16, enabled=config.bf16):
         for i in range(cycle):
             step(gen, disc, opt_g, opt_d, real, config, i)
     return counter.total / cycle
@@ -217,7 +220,8 @@ def time_reference(config: train.GANConfig, steps: int, warmup: int,
             start = time.perf_counter()
         if i == warmup + steps:
             break
-        step_fn(gen, disc, opt_g, opt_d, real.to(device), config, i)
+        with torch.autocast(device.type, torch.bfloat16, enabled=config.bf16):
+            step_fn(gen, disc, opt_g, opt_d, real.to(device), config, i)
     sync(device)
     return (time.perf_counter() - start) / steps
 
@@ -238,7 +242,9 @@ class Row:
 
 def bench_case(label: str, experiment: str, steps: int, warmup: int,
                device: torch.device, gemm64: float) -> Row:
-    config = replace(train.experiment_config(experiment, "full"), eval_samples=0)
+    name, _, option = experiment.partition("+")
+    config = replace(train.experiment_config(name, "full"), eval_samples=0,
+                     bf16=option == "bf16")
     images, _ = data.load(config.dataset, "train", device)
     steps_per_epoch = TRAIN_IMAGES // config.batch_size
     torch.manual_seed(0)

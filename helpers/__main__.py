@@ -44,7 +44,8 @@ def load_generator(folder: Path, device: torch.device) -> torch.nn.Module:
                                 "(no config.json); see runs/.")
     fields = json.loads(config_file.read_text())
     config = GANConfig(**{k: tuple(v) if isinstance(v, list) else v
-                          for k, v in fields.items()})
+                          for k, v in fields.items()
+                          if k in GANConfig.__dataclass_fields__})
     state = load_checkpoint(folder, map_location=device)
     if state is None:
         raise FileNotFoundError(f"{folder} has no checkpoint yet: train it "

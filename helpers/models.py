@@ -22,6 +22,18 @@ def _keras_bn(channels: int, dims: int) -> nn.Module:
     return norm(channels, eps=1e-3, momentum=0.01)
 
 
+class Dropout(nn.Dropout):
+    """nn.Dropout with the mask drawn as 1[u ≥ p], u ~ U[0, 1): the same
+    distribution (x·mask/(1 − p)), but `rand_like` is several times faster
+    on CPU than the Bernoulli sampler nn.Dropout uses."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0:
+            return x
+        keep = torch.rand_like(x) >= self.p
+        return x * keep / (1 - self.p)
+
+
 class DCGANGenerator(nn.Module):
     """HW3 §3c: z (100) → dense 7·7·256 → convT 128@7² → 64@14² → 1@28², tanh.
 
@@ -59,9 +71,9 @@ class DCGANDiscriminator(nn.Module):
         super().__init__()
         self.net = nn.Sequential(
             nn.Conv2d(1, 64, 5, stride=2, padding=2),
-            nn.LeakyReLU(LEAKY_SLOPE_TF), nn.Dropout(0.3),
+            nn.LeakyReLU(LEAKY_SLOPE_TF), Dropout(0.3),
             nn.Conv2d(64, 128, 5, stride=2, padding=2),
-            nn.LeakyReLU(LEAKY_SLOPE_TF), nn.Dropout(0.3),
+            nn.LeakyReLU(LEAKY_SLOPE_TF), Dropout(0.3),
             nn.Flatten(), nn.Linear(128 * 7 * 7, 1))
         keras_init_(self)
 

@@ -52,11 +52,16 @@ class GANConfig:
     seed: int = 0
     path_weight: float = 0.0       # μ of the path-energy term μ E‖J_G(z)v‖²
     path_every: int = 4            # apply it every k-th G step, weight × k
+    bf16: bool = False             # bfloat16 autocast (benchmarked, opt-in)
 
 
 # Fields added after runs were cached: left out of the run hash while they
-# equal their defaults, so every earlier run keeps its run directory.
-LATE_FIELDS = ("path_weight", "path_every")
+# equal their defaults, so adding a field alone retrains nothing.
+LATE_FIELDS = ("path_weight", "path_every", "bf16")
+# Bump when the code changes what a config trains into, so cached runs of
+# older code are retrained rather than reused. 2: the metrics classifier no
+# longer draws from the training RNG; DCGAN dropout masks come from rand_like.
+RESULTS_VERSION = 2
 
 
 def hash_fields(config: GANConfig) -> dict[str, Any]:
@@ -65,7 +70,7 @@ def hash_fields(config: GANConfig) -> dict[str, Any]:
     for name in LATE_FIELDS:
         if fields[name] == GANConfig.__dataclass_fields__[name].default:
             del fields[name]
-    return fields
+    return {**fields, "results_version": RESULTS_VERSION}
 
 
 # Named experiments: the settings the assignment fixes for every profile.
@@ -247,7 +252,9 @@ def _run_epoch(gen: nn.Module, disc: nn.Module, opt_g: torch.optim.Optimizer,
     for i, idx in enumerate(data.minibatches(images.shape[0],
                                              config.batch_size, images.device)):
         real = data.to_signed_unit(images[idx])
-        stats[i] = step(gen, disc, opt_g, opt_d, real, config, i)
+        with torch.autocast(images.device.type, torch.bfloat16,
+                            enabled=config.bf16):
+            stats[i] = step(gen, disc, opt_g, opt_d, real, config, i)
         if (i + 1) % NAN_CHECK_EVERY == 0 or i + 1 == num_steps:
             _check_finite(stats[checked:i + 1], checked, epoch, folder)
             bar.update(i + 1 - checked)

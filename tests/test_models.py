@@ -56,3 +56,13 @@ def test_unknown_model_name_is_a_clear_error():
     import pytest
     with pytest.raises(ValueError, match="Unknown model 'nope'"):
         build_gan("nope", 100)
+
+
+def test_dropout_keeps_the_mean_and_drops_a_share_p():
+    from helpers.models import Dropout
+    torch.manual_seed(0)
+    layer = Dropout(0.3)
+    y = layer(torch.ones(200_000))
+    assert abs((y == 0).float().mean().item() - 0.3) < 0.005
+    assert abs(y.mean().item() - 1.0) < 0.01
+    assert torch.equal(layer.eval()(torch.ones(5)), torch.ones(5))

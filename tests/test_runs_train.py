@@ -137,19 +137,14 @@ def test_sample_cli_round_trip(runs_dir, tmp_path):
                  str(out)]) == 1  # not a run directory: clear error
 
 
-def test_late_fields_keep_existing_run_directories():
-    # hashes of runs cached before path_weight/path_every existed
-    cached = {("hw2_2a_gan", "quick"): "50add7eea4",
-              ("hw2_2b_wgan_gp", "quick"): "a96211ebd3",
-              ("hw3_q3_dcgan", "quick"): "48306edbb0"}
-    for (name, profile), digest in cached.items():
-        config = train.experiment_config(name, profile, seed=0)
-        assert runs.config_hash(train.hash_fields(config)) == digest, name
+def test_run_hash_has_version_and_late_fields_only_when_set():
     base = train.experiment_config("hw2_2a_gan", "quick", seed=0)
-    assert "path_weight" not in train.hash_fields(base)
+    fields = train.hash_fields(base)
+    assert fields["results_version"] == train.RESULTS_VERSION
+    assert not set(train.LATE_FIELDS) & set(fields)  # defaults: not hashed
     reg = replace(base, path_weight=0.1)
     assert train.hash_fields(reg)["path_weight"] == 0.1
-    assert runs.config_hash(train.hash_fields(reg)) != "50add7eea4"
+    assert runs.config_hash(train.hash_fields(reg)) != runs.config_hash(fields)
 
 
 def test_path_regularised_gan_trains(runs_dir):
