@@ -33,7 +33,7 @@ hw3_PARTS := q1_policy_gradient q2_minimax q3_dcgan
 hw2_PARTS := 1e_echo_sampling 2a_gan 2b_wgan_gp 2c_inversion \
 	2d_latent_path 2e_path_regularised_gan
 # What hw2-code.zip holds: the code that produced the PDF (no data, no runs).
-CODE_PATHS := notebooks helpers latex tools tests Makefile README.md \
+CODE_PATHS := notebooks helpers latex tools tests benchmarks Makefile README.md \
 	requirements.txt pyproject.toml conftest.py
 DATASETS := FashionMNIST MNIST
 
