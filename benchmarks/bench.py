@@ -32,7 +32,7 @@ from torch.utils.flop_counter import flop_registry
 
 from helpers import data, train
 from helpers.device import describe, resolve_device
-from helpers.losses import gradient_penalty
+from helpers.losses import gradient_penalty, r1_penalty
 from helpers.paths import REPO_ROOT, data_dir
 
 # (row label, experiment): the settings of the runs the notebooks train
@@ -177,8 +177,7 @@ def reference_bce_step(gen, disc, opt_g, opt_d, real, config, step):
               + F.binary_cross_entropy_with_logits(disc(fake.detach()),
                                                    fake_label)) / 2
     if config.r1_weight > 0:  # R1: (γ/2) E‖∇ₓ D(x)‖²
-        grad, = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
-        d_loss = d_loss + config.r1_weight / 2 * grad.pow(2).flatten(1).sum(1).mean()
+        d_loss = d_loss + config.r1_weight / 2 * r1_penalty(real_logits, real)
     d_loss.backward()
     opt_d.step()
     return d_loss.item(), g_loss.item()

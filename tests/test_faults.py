@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-import torch
 
 from helpers import runs, train
+from test_runs_train import assert_same_weights
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = dict(num_train=128, num_epochs=3, snapshot_epochs=(1, 2, 3),
@@ -44,12 +44,6 @@ train.train_gan(config, progress=False)
 def tiny_config(**overrides) -> train.GANConfig:
     return train.experiment_config("hw3_q3_dcgan", "smoke",
                                    **{**TINY, **overrides})
-
-
-def assert_same_weights(a: torch.nn.Module, b: torch.nn.Module) -> None:
-    for (name, x), (_, y) in zip(a.state_dict().items(),
-                                 b.state_dict().items()):
-        assert torch.equal(x, y), name
 
 
 @pytest.fixture()
