@@ -84,9 +84,7 @@ EXPERIMENTS: dict[str, dict[str, Any]] = {
     # β₁ = 0.5 and an R1 penalty (γ = 10) on the discriminator keep it
     # training (the "no_r1" variant is the recipe that collapses).
     "hw2_2a_gan": HW2_2A_GAN,
-    "hw2_2a_gan_no_r1": dict(dataset="MNIST", model="fc", method="bce",
-                             z_dim=128, lr=1e-4, betas=(0.5, 0.999),
-                             r1_weight=0.0, batch_size=64),
+    "hw2_2a_gan_no_r1": {**HW2_2A_GAN, "r1_weight": 0.0},
     # Gulrajani et al. (2017), Algorithm 1: λ = 10, n_critic = 5,
     # Adam α = 1e-4, β = (0, 0.9).
     "hw2_2b_wgan_gp": dict(dataset="MNIST", model="fc", method="wgan-gp",
