@@ -37,7 +37,7 @@ CODE_PATHS := notebooks helpers latex tools tests benchmarks Makefile README.md 
 	requirements.txt pyproject.toml conftest.py
 DATASETS := FashionMNIST MNIST
 
-.PHONY: help pdf hw3 hw2 test bench setup data tex lab clean clean-runs distclean
+.PHONY: help pdf hw3 hw2 test bench bench-bf16 setup data tex lab clean clean-runs distclean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -63,6 +63,9 @@ test: $(VENV_STAMP) data tex ## unit tests, notebook smoke runs, smoke PDF build
 
 bench: $(VENV_STAMP) data ## time our training loops vs the common loop (run alone)
 	$(PY) benchmarks/bench.py --device $(DEVICE)
+
+bench-bf16: $(VENV_STAMP) data ## sample quality of fp32 vs bf16-autocast training
+	$(PY) benchmarks/bf16_quality.py --profile $(if $(filter auto,$(PROFILE)),quick,$(PROFILE)) --device $(DEVICE)
 
 lab: $(VENV_STAMP) ## open the notebooks in JupyterLab
 	@$(PY) -c "import jupyterlab" 2>/dev/null || $(VENV)/bin/pip install -q jupyterlab==4.5.0
