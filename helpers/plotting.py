@@ -96,9 +96,12 @@ def metric_curves(histories: dict[str, dict[str, list]], title: str,
         ax.set(xlabel="epoch", title=METRIC_LABELS[key])
         if key == "fid":
             ax.set_yscale("log")
-    np.atleast_1d(axes)[0].legend(fontsize=8)
+    # one legend for all panels, below them, so no curve is hidden by it
+    handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
     fig.suptitle(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.09, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels),
+               fontsize=8, frameon=False)
     return fig
 
 
