@@ -18,8 +18,9 @@ from pathlib import Path
 from helpers import train
 from helpers.device import describe, resolve_device
 from helpers.paths import REPO_ROOT
+from helpers.profiles import PROFILE_NAMES
 
-HEADER = ("| experiment | precision | seed | FID (last) ↓ | FID (best) ↓ | "
+HEADER = ("| experiment | arithmetic | seed | FID (last) ↓ | FID (best) ↓ | "
           "precision ↑ | recall ↑ | coverage ↑ | s/epoch |\n"
           "|---|---|---:|---:|---:|---:|---:|---:|---:|")
 
@@ -43,7 +44,7 @@ def row(experiment: str, bf16: bool, seed: int, s: dict[str, float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profile", default="quick",
-                        choices=("smoke", "quick", "full"))
+                        choices=PROFILE_NAMES)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--experiments", nargs="+",
                         default=["hw3_q3_dcgan", "hw2_2a_gan"],
