@@ -17,12 +17,6 @@ def load_script(name: str):
     return module
 
 
-@pytest.fixture
-def runs_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("HW_RUNS_DIR", str(tmp_path / "runs"))
-    return tmp_path / "runs"
-
-
 def test_bench_times_both_loops_and_counts_flops(tmp_path, capsys):
     out = tmp_path / "bench.json"
     bench = load_script("bench")

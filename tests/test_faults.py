@@ -46,13 +46,6 @@ def tiny_config(**overrides) -> train.GANConfig:
                                    **{**TINY, **overrides})
 
 
-@pytest.fixture()
-def runs_dir(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "runs"
-    monkeypatch.setenv("HW_RUNS_DIR", str(folder))
-    return folder
-
-
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> train.TrainedGAN:
     """An uninterrupted tiny run (its own run cache)."""

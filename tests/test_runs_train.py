@@ -10,12 +10,6 @@ from helpers import runs, train
 TINY = dict(num_train=128, num_epochs=2, snapshot_epochs=(1, 2), eval_samples=0)
 
 
-@pytest.fixture()
-def runs_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("HW_RUNS_DIR", str(tmp_path))
-    return tmp_path
-
-
 def tiny_config(**overrides):
     return train.experiment_config("hw3_q3_dcgan", "smoke",
                                    **{**TINY, **overrides})
