@@ -64,7 +64,7 @@ test: $(VENV_STAMP) data tex ## unit tests, notebook smoke runs, smoke PDF build
 bench: $(VENV_STAMP) data ## time our training loops vs the common loop (run alone)
 	$(PY) benchmarks/bench.py --device $(DEVICE)
 
-bench-bf16: $(VENV_STAMP) data ## sample quality of fp32 vs bf16-autocast training
+bench-bf16: $(VENV_STAMP) data ## sample quality of fp32 vs bf16-autocast training, 3 seeds (long)
 	$(PY) benchmarks/bf16_quality.py --profile $(if $(filter auto,$(PROFILE)),quick,$(PROFILE)) --device $(DEVICE)
 
 lab: $(VENV_STAMP) ## open the notebooks in JupyterLab

@@ -31,7 +31,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.flop_counter import flop_registry
 
 from helpers import data, train
-from helpers.device import describe, resolve_device
+from helpers.device import cpu_capability, describe, native_bf16, resolve_device
 from helpers.losses import gradient_penalty, r1_penalty
 from helpers.paths import REPO_ROOT, data_dir
 
@@ -293,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(REPO_ROOT / "build" / "bench.json"))
     args = parser.parse_args(argv)
     device = resolve_device(args.device)
-    machine = (f"{cpu_model()}, {torch.get_num_threads()} threads"
+    machine = (f"{cpu_model()} ({cpu_capability()}), "
+               f"{torch.get_num_threads()} threads"
                if device.type == "cpu" else describe(device))
     machine += f"; torch {torch.__version__}"
     print(f"[bench] {machine}", flush=True)
@@ -301,10 +302,16 @@ def main(argv: list[str] | None = None) -> int:
     gemm_big = gemm_gflops(4096, 4096, 4096, device)
     rows = []
     for label, experiment in CASES:
-        if experiment in args.cases:
-            print(f"[bench] {label} …", flush=True)
-            rows.append(bench_case(label, experiment, args.steps, args.warmup,
-                                   device, gemm64))
+        if experiment not in args.cases:
+            continue
+        if experiment.endswith("+bf16") and not native_bf16(device):
+            print(f"[bench] skipped {label}: no native bf16 on this device "
+                  "(a CPU needs AVX512-BF16 or AMX; emulated bf16 is slower "
+                  "than fp32)", flush=True)
+            continue
+        print(f"[bench] {label} …", flush=True)
+        rows.append(bench_case(label, experiment, args.steps, args.warmup,
+                               device, gemm64))
     table = markdown(rows, gemm64, gemm_big, machine)
     print(table)
     out = Path(args.out)

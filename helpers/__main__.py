@@ -1,6 +1,7 @@
 """Command line: train a named experiment into the run cache, or sample a run.
 
     python -m helpers train NAME [--profile P] [--device D] [--seed S]
+    python -m helpers train all [--profile P] [--device D] [--json F]
     python -m helpers sample RUN_DIR --n N --out F.npy [--device D]
 """
 
@@ -9,23 +10,23 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
 
 from .device import describe, resolve_device
 from .models import build_gan
-from .profiles import resolve_profile
+from .profiles import resolve_profile, seeds_for
 from .runs import load_checkpoint
 from .train import (EXPERIMENTS, GANConfig, experiment_config, sample_unit,
                     train_gan)
 
 
-def cmd_train(args: argparse.Namespace) -> int:
-    device = resolve_device(args.device)
-    profile = resolve_profile(args.profile)
-    config = experiment_config(args.name, profile, seed=args.seed)
-    print(f"[train] {args.name}: profile {profile}, {describe(device)}")
+def train_one(name: str, profile: str, seed: int,
+              device: torch.device) -> dict[str, Any]:
+    """Train (or resume, or load) one run; its timing and last scores."""
+    config = experiment_config(name, profile, seed=seed)
     start = time.perf_counter()
     run = train_gan(config, device)
     elapsed = time.perf_counter() - start
@@ -33,6 +34,43 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"[train] {run.folder}: {run.epochs_done}/{config.num_epochs} "
           f"epochs ({trained} trained now in {elapsed:.1f} s"
           + (f", {elapsed / trained:.2f} s/epoch" if trained else "") + ")")
+    history = run.history
+    return {"experiment": name, "seed": seed, "epochs": run.epochs_done,
+            "trained_now": trained, "seconds": elapsed,
+            "train_seconds": sum(history["seconds"][run.start_epoch:]),
+            "fid": history["fid"][-1] if history["fid"] else None}
+
+
+def timing_table(rows: list[dict[str, Any]]) -> str:
+    """Markdown: seconds per run (wall, and training without evaluation)."""
+    lines = ["| experiment | seed | epochs | trained now | wall s | "
+             "training s | FID |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        fid = "—" if r["fid"] is None else f"{r['fid']:.1f}"
+        lines.append(f"| {r['experiment']} | {r['seed']} | {r['epochs']} | "
+                     f"{r['trained_now']} | {r['seconds']:.1f} | "
+                     f"{r['train_seconds']:.1f} | {fid} |")
+    total = sum(r["seconds"] for r in rows)
+    lines.append(f"| all | | | | {total:.1f} | "
+                 f"{sum(r['train_seconds'] for r in rows):.1f} | |")
+    return "\n".join(lines)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    device = resolve_device(args.device)
+    profile = resolve_profile(args.profile)
+    print(f"[train] {args.name}: profile {profile}, {describe(device)}")
+    if args.name != "all":
+        train_one(args.name, profile, args.seed, device)
+        return 0
+    # every GAN run the notebooks of this profile use, with their seeds
+    rows = [train_one(name, profile, seed, device) for name in EXPERIMENTS
+            for seed in seeds_for(name, profile, args.seed)]
+    print(timing_table(rows))
+    if args.json:
+        Path(args.json).write_text(json.dumps(
+            {"device": describe(device), "profile": profile,
+             "torch": torch.__version__, "runs": rows}, indent=1))
     return 0
 
 
@@ -70,12 +108,15 @@ def parser() -> argparse.ArgumentParser:
                                   description=__doc__.splitlines()[0])
     sub = top.add_subparsers(dest="command", required=True)
     train = sub.add_parser("train", help="train a named experiment")
-    train.add_argument("name", choices=sorted(EXPERIMENTS))
+    train.add_argument("name", choices=["all", *sorted(EXPERIMENTS)],
+                       help="an experiment, or all: every run the notebooks "
+                       "of the profile train, timed")
     train.add_argument("--profile", default="auto",
                        help="auto | smoke | quick | full (default auto)")
     train.add_argument("--device", default="auto",
                        help="auto | cpu | cuda | mps (default auto)")
     train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--json", help="with all: also write the timings here")
     train.set_defaults(func=cmd_train)
     sample = sub.add_parser("sample", help="write samples of a trained run")
     sample.add_argument("run_dir", help="a run directory under runs/")

@@ -101,6 +101,12 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
 }
 
 
+# Extra seeds per profile: 2b compares two seeds of 2a's GAN and of WGAN-GP
+# in `full`; every other run uses one seed.
+EXTRA_SEEDS: dict[str, dict[str, int]] = {
+    "full": {"hw2_2a_gan": 1, "hw2_2b_wgan_gp": 1}}
+
+
 def resolve_profile(name: str = "auto") -> str:
     """Map a profile name to smoke/quick/full (auto: full with a GPU)."""
     name = str(name).strip().lower()
@@ -119,3 +125,9 @@ def settings(experiment: str, profile: str) -> dict[str, Any]:
         raise KeyError(f"Unknown experiment {experiment!r}; known: "
                        f"{', '.join(sorted(PROFILES))}.")
     return deepcopy(PROFILES[experiment][resolve_profile(profile)])
+
+
+def seeds_for(experiment: str, profile: str, seed: int = 0) -> list[int]:
+    """The seeds the notebooks train `experiment` with: seed, seed + 1, …"""
+    extra = EXTRA_SEEDS.get(resolve_profile(profile), {}).get(experiment, 0)
+    return [seed + i for i in range(1 + extra)]

@@ -7,6 +7,7 @@ Update steps (`STEPS`) are separate from the loop that logs and checkpoints.
 
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from torch import nn
 from tqdm import tqdm
 
 from . import data
+from .device import describe, native_bf16
 from .losses import (bce_discriminator_loss, bce_generator_loss,
                      gradient_penalty, path_energy, r1_penalty,
                      wgan_critic_loss, wgan_generator_loss)
@@ -325,6 +327,10 @@ def train_gan(config: GANConfig, device: torch.device | str = "cpu",
     if config.path_weight > 0 and config.method != "bce":
         raise ValueError("path_weight is implemented for method 'bce' only "
                          f"(got {config.method!r}).")
+    if config.bf16 and not native_bf16(device):
+        warnings.warn(f"bf16=True on {describe(device)}, which has no native "
+                      "bf16 (AVX512-BF16 or AMX): emulated bf16 trains far "
+                      "slower than fp32.", stacklevel=2)
     folder = run_dir(hash_fields(config))
     torch.manual_seed(config.seed)
     gen, disc, opt_g, opt_d = build_training(config, device)

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from helpers.device import resolve_device
-from helpers.profiles import PROFILES, resolve_profile, settings
+from helpers.profiles import PROFILES, resolve_profile, seeds_for, settings
 
 
 def test_cpu_and_auto_resolve():
@@ -48,3 +48,10 @@ def test_full_dcgan_profile_is_the_assignment_setting():
     full = settings("hw3_q3_dcgan", "full")
     assert full["num_epochs"] == 50 and full["num_train"] is None
     assert tuple(full["snapshot_epochs"]) == (10, 30, 50)
+
+
+def test_full_profile_trains_two_seeds_of_the_2b_comparison_only():
+    assert seeds_for("hw2_2b_wgan_gp", "full", seed=3) == [3, 4]
+    assert seeds_for("hw2_2a_gan", "full") == [0, 1]
+    assert seeds_for("hw3_q3_dcgan", "full") == [0]
+    assert seeds_for("hw2_2b_wgan_gp", "quick") == [0]

@@ -149,3 +149,27 @@ def test_path_regularised_gan_trains(runs_dir):
     run = train.train_gan(config, progress=False)
     assert torch.isfinite(run.history["step_losses"][0]).all()
     assert run.folder.name.startswith("hw2_2e_path_reg-")
+
+
+def test_train_all_trains_every_notebook_run_and_times_it(runs_dir, tmp_path,
+                                                          monkeypatch, capsys):
+    import json
+    from helpers import __main__ as cli, profiles
+    monkeypatch.setattr(cli, "EXPERIMENTS", {
+        name: train.EXPERIMENTS[name]
+        for name in ("hw2_2a_gan", "hw2_2b_wgan_gp")})
+    monkeypatch.setitem(profiles.EXTRA_SEEDS, "smoke", {"hw2_2b_wgan_gp": 1})
+    out = tmp_path / "times.json"
+    argv = ["train", "all", "--profile", "smoke", "--device", "cpu",
+            "--json", str(out)]
+    assert cli.main(argv) == 0
+    rows = json.loads(out.read_text())["runs"]
+    assert [(r["experiment"], r["seed"]) for r in rows] == [
+        ("hw2_2a_gan", 0), ("hw2_2b_wgan_gp", 0), ("hw2_2b_wgan_gp", 1)]
+    assert all(r["trained_now"] == r["epochs"] == 2 for r in rows)
+    assert all(0 < r["train_seconds"] <= r["seconds"] for r in rows)
+    assert "| all |" in capsys.readouterr().out
+    assert cli.main(argv) == 0   # all cached now: loaded, nothing trained
+    again = json.loads(out.read_text())["runs"]
+    assert all(r["trained_now"] == 0 == r["train_seconds"] for r in again)
+    assert [r["fid"] for r in again] == [r["fid"] for r in rows]
