@@ -33,6 +33,7 @@ def test_bench_times_both_loops_and_counts_flops(tmp_path, capsys):
     assert "| FC GAN (2a recipe, no R1) |" in capsys.readouterr().out
 
 
+@pytest.mark.filterwarnings("ignore:bf16=True")  # emulated on some CPUs
 def test_bf16_quality_trains_fp32_and_bf16_side_by_side(runs_dir, tmp_path,
                                                         capsys):
     out = tmp_path / "bf16.json"

@@ -173,3 +173,11 @@ def test_train_all_trains_every_notebook_run_and_times_it(runs_dir, tmp_path,
     again = json.loads(out.read_text())["runs"]
     assert all(r["trained_now"] == 0 == r["train_seconds"] for r in again)
     assert [r["fid"] for r in again] == [r["fid"] for r in rows]
+
+
+def test_bf16_without_native_support_warns(runs_dir, monkeypatch):
+    monkeypatch.setattr(train, "native_bf16", lambda device: False)
+    config = train.experiment_config("hw2_2a_gan", "smoke", num_train=64,
+                                     num_epochs=1, eval_samples=0, bf16=True)
+    with pytest.warns(UserWarning, match="no native bf16"):
+        train.train_gan(config, progress=False)
