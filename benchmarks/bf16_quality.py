@@ -67,9 +67,8 @@ def seed_summary(results: list[dict]) -> list[str]:
 
 def row(experiment: str, bf16: bool, seed: int, s: dict[str, float]) -> str:
     return (f"| {experiment} | {'bf16' if bf16 else 'fp32'} | {seed} | "
-            f"{s['fid']:.1f} | {s['best_fid']:.1f} | {s['precision']:.3f} | "
-            f"{s['recall']:.3f} | {s['coverage']:.3f} | "
-            f"{s['seconds_per_epoch']:.1f} |")
+            + " | ".join(f"{s[key]:.{decimals}f}" for key, decimals in COLUMNS)
+            + " |")
 
 
 def main(argv: list[str] | None = None) -> int:
