@@ -19,6 +19,10 @@ override DEVICE := $(strip $(DEVICE))
 VENV := .venv
 PY := $(abspath $(VENV))/bin/python
 VENV_STAMP := $(VENV)/.installed
+# TensorFlow for `make bench-peer` only, in its own venv (never in .venv)
+PEER_VENV := .venv-peer
+PEER_STAMP := $(PEER_VENV)/.installed
+PEER_REQUIREMENTS := tensorflow-cpu==2.21.0
 JUPYTER := $(PY) -m jupyter
 PAPERMILL := $(PY) -m papermill
 HELPERS := $(wildcard helpers/*.py)
@@ -37,7 +41,7 @@ CODE_PATHS := notebooks helpers latex tools tests benchmarks Makefile README.md 
 	requirements.txt pyproject.toml conftest.py
 DATASETS := FashionMNIST MNIST
 
-.PHONY: help pdf hw3 hw2 test bench bench-bf16 setup data tex lab clean clean-runs distclean
+.PHONY: help pdf hw3 hw2 test bench bench-bf16 bench-peer setup data tex lab clean clean-runs distclean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -67,6 +71,9 @@ bench: $(VENV_STAMP) data ## time our training loops vs the common loop (run alo
 bench-bf16: $(VENV_STAMP) data ## sample quality of fp32 vs bf16-autocast training, 3 seeds (long)
 	$(PY) benchmarks/bf16_quality.py --profile $(if $(filter auto,$(PROFILE)),quick,$(PROFILE)) --device $(DEVICE)
 
+bench-peer: $(VENV_STAMP) data $(PEER_STAMP) ## our DCGAN step vs the TensorFlow tutorial's (installs TF into .venv-peer)
+	$(PY) benchmarks/bench_peer.py --peer-python $(PEER_VENV)/bin/python
+
 lab: $(VENV_STAMP) ## open the notebooks in JupyterLab
 	@$(PY) -c "import jupyterlab" 2>/dev/null || $(VENV)/bin/pip install -q jupyterlab==4.5.0
 	cd notebooks && $(JUPYTER) lab
@@ -78,7 +85,7 @@ clean-runs: ## remove the run cache (trained models: expensive to redo)
 	rm -rf runs
 
 distclean: clean clean-runs ## remove everything made, data and .venv too
-	rm -rf data $(VENV)
+	rm -rf data $(VENV) $(PEER_VENV)
 
 # ---- set-up -----------------------------------------------------------------
 
@@ -88,6 +95,12 @@ $(VENV_STAMP): requirements.txt pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(PEER_STAMP):
+	test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install -q --disable-pip-version-check \
+		$(PEER_REQUIREMENTS)
 	touch $@
 
 data/%/raw/.verified: | $(VENV_STAMP)

@@ -137,7 +137,7 @@ def flops_per_step(config: train.GANConfig, images: torch.Tensor,
     """FLOP of one of our steps, averaged over a generator-update cycle."""
     gen, disc, opt_g, opt_d = train.build_training(config, device)
     cycle = config.n_critic if config.method == "wgan-gp" else 1
-    step = train.STEPS[config.method]
+    step = train.step_function(config)
     real = data.to_signed_unit(images[:config.batch_size])
     with CountFlops() as counter, torch.autocast(
             device.type, torch.bfloat16, enabled=config.bf16):

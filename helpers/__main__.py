@@ -2,6 +2,7 @@
 
     python -m helpers train NAME [--profile P] [--device D] [--seed S]
     python -m helpers train all [--profile P] [--device D] [--json F]
+    python -m helpers train NAME|all --dry-run [--profile P]  (the bill)
     python -m helpers sample RUN_DIR --n N --out F.npy [--device D]
 """
 
@@ -26,7 +27,7 @@ from .train import (EXPERIMENTS, GANConfig, experiment_config, sample_unit,
 def train_one(name: str, profile: str, seed: int,
               device: torch.device) -> dict[str, Any]:
     """Train (or resume, or load) one run; its timing and last scores."""
-    config = experiment_config(name, profile, seed=seed)
+    config = experiment_config(name, profile, device, seed=seed)
     start = time.perf_counter()
     run = train_gan(config, device)
     elapsed = time.perf_counter() - start
@@ -60,17 +61,39 @@ def cmd_train(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     profile = resolve_profile(args.profile)
     print(f"[train] {args.name}: profile {profile}, {describe(device)}")
+    if args.dry_run:
+        return print_bill(args, profile, device)
     if args.name != "all":
         train_one(args.name, profile, args.seed, device)
         return 0
     # every GAN run the notebooks of this profile use, with their seeds
-    rows = [train_one(name, profile, seed, device) for name in EXPERIMENTS
-            for seed in seeds_for(name, profile, args.seed)]
+    rows = [train_one(name, profile, seed, device)
+            for name, seed in runs_of("all", profile, args.seed)]
     print(timing_table(rows))
     if args.json:
         Path(args.json).write_text(json.dumps(
             {"device": describe(device), "profile": profile,
              "torch": torch.__version__, "runs": rows}, indent=1))
+    return 0
+
+
+def runs_of(name: str, profile: str, seed: int) -> list[tuple[str, int]]:
+    """(experiment, seed) of one run, or of every run `all` trains."""
+    if name != "all":
+        return [(name, seed)]
+    return [(n, s) for n in EXPERIMENTS for s in seeds_for(n, profile, seed)]
+
+
+def print_bill(args: argparse.Namespace, profile: str,
+               device: torch.device) -> int:
+    """--dry-run: measured + estimated training seconds, nothing trained."""
+    from .bill import bill_table, estimate
+    rows = []
+    for name, seed in runs_of(args.name, profile, args.seed):
+        print(f"[bill] timing {name} (seed {seed}) …", flush=True)
+        rows.append(estimate(experiment_config(name, profile, device,
+                                               seed=seed), device))
+    print(bill_table(rows))
     return 0
 
 
@@ -117,6 +140,9 @@ def parser() -> argparse.ArgumentParser:
                        help="auto | cpu | cuda | mps (default auto)")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--json", help="with all: also write the timings here")
+    train.add_argument("--dry-run", action="store_true",
+                       help="train nothing: print the measured and the "
+                       "estimated seconds of each run on this machine")
     train.set_defaults(func=cmd_train)
     sample = sub.add_parser("sample", help="write samples of a trained run")
     sample.add_argument("run_dir", help="a run directory under runs/")

@@ -12,15 +12,24 @@ from .device import gpu_available
 
 PROFILE_NAMES = ("smoke", "quick", "full")
 
+# Scoring: `eval_samples` samples after every epoch (the curves) and, where
+# `eval_samples_final` is larger, that many again at the snapshot epochs and
+# the last one (the tables), so that scoring stays a small share of training.
+EVAL_SMOKE = dict(eval_samples=256, eval_samples_final=512,
+                  eval_classifier="tiny")
+EVAL_QUICK = dict(eval_samples=2_000, eval_samples_final=0,
+                  eval_classifier="standard")
+EVAL_FULL = dict(eval_samples=2_000, eval_samples_final=10_000,
+                 eval_classifier="standard")
+
 # HW2 2a and 2b train for the same epochs, so they compare at equal epochs.
 MNIST_GAN_PROFILES: dict[str, dict[str, Any]] = {
     "smoke": dict(num_train=640, num_epochs=2, snapshot_epochs=(1, 2),
-                  eval_samples=256, eval_classifier="tiny"),
+                  **EVAL_SMOKE),
     "quick": dict(num_train=None, num_epochs=6, snapshot_epochs=(1, 3, 6),
-                  eval_samples=2_000, eval_classifier="standard"),
+                  **EVAL_QUICK),
     "full": dict(num_train=None, num_epochs=100,
-                 snapshot_epochs=(1, 10, 50, 100), eval_samples=10_000,
-                 eval_classifier="standard"),
+                 snapshot_epochs=(1, 10, 50, 100), **EVAL_FULL),
 }
 
 # experiment -> profile -> settings. Anything the assignment fixes for all
@@ -44,13 +53,11 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
     # HW3 Q3: DCGAN on FashionMNIST (50 epochs, snapshots at T = 10, 30, 50).
     "hw3_q3_dcgan": {
         "smoke": dict(num_train=128, num_epochs=3, snapshot_epochs=(1, 2, 3),
-                      eval_samples=256, eval_classifier="tiny"),
+                      **EVAL_SMOKE),
         "quick": dict(num_train=10_000, num_epochs=10,
-                      snapshot_epochs=(2, 6, 10), eval_samples=2_000,
-                      eval_classifier="standard"),
+                      snapshot_epochs=(2, 6, 10), **EVAL_QUICK),
         "full": dict(num_train=None, num_epochs=50,
-                     snapshot_epochs=(10, 30, 50), eval_samples=10_000,
-                     eval_classifier="standard"),
+                     snapshot_epochs=(10, 30, 50), **EVAL_FULL),
     },
     # HW2 1e: the kNN check of part (d) (sample sizes × repeats, 1-D and 2-D
     # toys) and the Echo AE vs Gaussian β-VAE sweep on binarised MNIST.
@@ -69,11 +76,11 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
     # HW2 2a ablation: the same without R1, long enough to see it collapse.
     "hw2_2a_gan_no_r1": {
         "smoke": dict(num_train=640, num_epochs=2, snapshot_epochs=(2,),
-                      eval_samples=256, eval_classifier="tiny"),
+                      **EVAL_SMOKE),
         "quick": dict(num_train=None, num_epochs=6, snapshot_epochs=(6,),
-                      eval_samples=2_000, eval_classifier="standard"),
+                      **EVAL_QUICK),
         "full": dict(num_train=None, num_epochs=12, snapshot_epochs=(12,),
-                     eval_samples=10_000, eval_classifier="standard"),
+                     **EVAL_FULL),
     },
     # HW2 2b: WGAN-GP with the FC generator, the same epochs as 2a.
     "hw2_2b_wgan_gp": MNIST_GAN_PROFILES,

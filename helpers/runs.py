@@ -30,9 +30,14 @@ def config_hash(config: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
+def run_dir_path(config: dict[str, Any]) -> Path:
+    """Where the run directory of a config is (not created)."""
+    return runs_dir() / f"{config['experiment']}-{config_hash(config)}"
+
+
 def run_dir(config: dict[str, Any]) -> Path:
     """The run directory of a config (created, with its config.json)."""
-    folder = runs_dir() / f"{config['experiment']}-{config_hash(config)}"
+    folder = run_dir_path(config)
     folder.mkdir(parents=True, exist_ok=True)
     meta = folder / "config.json"
     if not meta.exists():

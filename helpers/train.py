@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from . import data
 from .device import describe, native_bf16
+from .ema import WeightAverage, has_batchnorm, recompute_batchnorm
 from .losses import (bce_discriminator_loss, bce_generator_loss,
                      gradient_penalty, path_energy, r1_penalty,
                      wgan_critic_loss, wgan_generator_loss)
@@ -55,11 +56,16 @@ class GANConfig:
     path_weight: float = 0.0       # μ of the path-energy term μ E‖J_G(z)v‖²
     path_every: int = 4            # apply it every k-th G step, weight × k
     bf16: bool = False             # bfloat16 autocast (benchmarked, opt-in)
+    step_form: str = "alternating"  # bce only: alternating | simultaneous
+    ema_halflife: int = 0          # >0: keep G_ema, half-life in images
+    eval_samples_final: int = 0    # >eval_samples: rescore with this many
+                                   # at the snapshot epochs and the last
 
 
 # Fields added after runs were cached: left out of the run hash while they
 # equal their defaults, so adding a field alone retrains nothing.
-LATE_FIELDS = ("path_weight", "path_every", "bf16")
+LATE_FIELDS = ("path_weight", "path_every", "bf16", "step_form",
+               "ema_halflife", "eval_samples_final")
 # Bump when the code changes what a config trains into, so cached runs of
 # older code are retrained rather than reused. 2: the metrics classifier no
 # longer draws from the training RNG; DCGAN dropout masks come from rand_like.
@@ -75,13 +81,22 @@ def hash_fields(config: GANConfig) -> dict[str, Any]:
     return {**fields, "results_version": RESULTS_VERSION}
 
 
+# G_ema's half-life: one epoch of training images (60 000), ramped up over
+# the first 5 % of images seen (StyleGAN2's ema_rampup = 0.05).
+EMA_HALFLIFE = 60_000
+
 # Named experiments: the settings the assignment fixes for every profile.
 HW2_2A_GAN: dict[str, Any] = dict(
     dataset="MNIST", model="fc", method="bce", z_dim=128, lr=1e-4,
-    betas=(0.5, 0.999), r1_weight=10.0, batch_size=64)
+    betas=(0.5, 0.999), r1_weight=10.0, batch_size=64,
+    ema_halflife=EMA_HALFLIFE)
 EXPERIMENTS: dict[str, dict[str, Any]] = {
+    # HW3 Q3 follows the TF DCGAN tutorial, whose train_step takes both
+    # players' gradients at the same point before either update.
     "hw3_q3_dcgan": dict(dataset="FashionMNIST", model="dcgan", method="bce",
-                         z_dim=100, lr=1e-4, betas=(0.9, 0.999)),
+                         z_dim=100, lr=1e-4, betas=(0.9, 0.999),
+                         step_form="simultaneous",
+                         ema_halflife=EMA_HALFLIFE),
     # HW2 2a: the assignment's FC generator, BCE, Adam lr 1e-4, 1:1 updates;
     # β₁ = 0.5 and an R1 penalty (γ = 10) on the discriminator keep it
     # training (the "no_r1" variant is the recipe that collapses).
@@ -91,19 +106,33 @@ EXPERIMENTS: dict[str, dict[str, Any]] = {
     # Adam α = 1e-4, β = (0, 0.9).
     "hw2_2b_wgan_gp": dict(dataset="MNIST", model="fc", method="wgan-gp",
                            z_dim=128, lr=1e-4, betas=(0.0, 0.9), n_critic=5,
-                           gp_weight=10.0, batch_size=64),
+                           gp_weight=10.0, batch_size=64,
+                           ema_halflife=EMA_HALFLIFE),
     # HW2 2e: 2a's GAN + the path-energy term μ E‖J_G(z)v‖² on G, μ = 0.25
     # (μ·E‖Jv‖² ≈ 1.9 at 2a's quick generator, whose G loss is ≈ 0.8).
     "hw2_2e_path_reg": {**HW2_2A_GAN, "path_weight": 0.25},
 }
 
 
-def experiment_config(name: str, profile: str, **overrides: Any) -> GANConfig:
-    """Config of a named experiment under a profile, plus overrides."""
+# Experiments trained with bf16 autocast where the device has native bf16
+# (AVX512-BF16/AMX CPUs, bf16 GPUs): the DCGAN, ≈ 1.6× faster there, with
+# sample quality within the seed spread of fp32 (README, `make bench-bf16`).
+# The FC GANs of HW2 stay fp32: 2b compares them at equal wall-clock time.
+BF16_WHERE_NATIVE = frozenset({"hw3_q3_dcgan"})
+
+
+def experiment_config(name: str, profile: str,
+                      device: torch.device | str | None = None,
+                      **overrides: Any) -> GANConfig:
+    """Config of a named experiment under a profile, plus overrides; with a
+    `device`, the arithmetic it trains in there (see BF16_WHERE_NATIVE)."""
     if name not in EXPERIMENTS:
         raise KeyError(f"Unknown experiment {name!r}; known: "
                        f"{', '.join(sorted(EXPERIMENTS))}.")
     fields = {**EXPERIMENTS[name], **settings(name, profile), **overrides}
+    if device is not None and "bf16" not in overrides:
+        fields["bf16"] = (name in BF16_WHERE_NATIVE
+                          and native_bf16(torch.device(device)))
     fields["snapshot_epochs"] = tuple(fields.get("snapshot_epochs", ()))
     fields["betas"] = tuple(fields["betas"])
     return GANConfig(experiment=name, **fields)
@@ -120,6 +149,8 @@ class TrainedGAN:
     snapshots: dict[int, torch.Tensor] = field(default_factory=dict)
     fixed_noise: torch.Tensor | None = None
     start_epoch: int = 0           # epochs already in the cache when called
+    generator_ema: nn.Module | None = None   # G_ema (weight average)
+    snapshots_ema: dict[int, torch.Tensor] = field(default_factory=dict)
 
     @property
     def epochs_done(self) -> int:
@@ -190,8 +221,54 @@ def wgan_gp_step(gen: nn.Module, critic: nn.Module,
                         fake_scores.detach().mean()])
 
 
+def bce_simultaneous_step(gen: nn.Module, disc: nn.Module,
+                          opt_g: torch.optim.Optimizer,
+                          opt_d: torch.optim.Optimizer, real: torch.Tensor,
+                          config: GANConfig, step: int) -> torch.Tensor:
+    """The TF DCGAN tutorial's step: ∇_D L_D and ∇_G L_G both at the current
+    (G, D) from one forward pass, then both updates; returns the stats of
+    `bce_step`. Saves the second discriminator forward of `bce_step`."""
+    z = torch.randn(real.shape[0], config.z_dim, device=real.device)
+    fake = gen(z)
+    fake_in = fake.detach().requires_grad_(True)   # cut: G's grad via ∂L_G/∂x
+    real_logits = disc(real)
+    fake_logits = disc(fake_in)
+    d_loss = bce_discriminator_loss(real_logits, fake_logits,
+                                    config.real_label)
+    g_loss = bce_generator_loss(fake_logits)
+    # ∂L_G/∂G(z) through D (input gradients only), then the chain rule into G
+    (grad_fake,) = torch.autograd.grad(g_loss, fake_in, retain_graph=True)
+    opt_d.zero_grad(set_to_none=True)
+    d_loss.backward(inputs=list(disc.parameters()))
+    opt_g.zero_grad(set_to_none=True)
+    fake.backward(grad_fake)
+    opt_d.step()
+    opt_g.step()
+    return torch.stack([d_loss.detach(), g_loss.detach(),
+                        torch.sigmoid(real_logits.detach()).mean(),
+                        torch.sigmoid(fake_logits.detach()).mean()])
+
+
 STEPS: dict[str, Callable[..., torch.Tensor]] = {
-    "bce": bce_step, "wgan-gp": wgan_gp_step}
+    "bce": bce_step, "wgan-gp": wgan_gp_step,
+    "bce/simultaneous": bce_simultaneous_step}
+
+
+def step_key(config: GANConfig) -> str:
+    """The `STEPS` key of a config: its method, and step form if not
+    alternating (e.g. 'bce/simultaneous')."""
+    key = config.method
+    if config.step_form != "alternating":
+        key = f"{config.method}/{config.step_form}"
+    if key not in STEPS:
+        raise ValueError(f"No {config.step_form!r} step for method "
+                         f"{config.method!r}; known: {', '.join(STEPS)}.")
+    return key
+
+
+def step_function(config: GANConfig) -> Callable[..., torch.Tensor]:
+    """The update step of a config."""
+    return STEPS[step_key(config)]
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -243,9 +320,11 @@ def to_uint8(images: torch.Tensor) -> torch.Tensor:
 def _run_epoch(gen: nn.Module, disc: nn.Module, opt_g: torch.optim.Optimizer,
                opt_d: torch.optim.Optimizer, images: torch.Tensor,
                config: GANConfig, epoch: int, bar: tqdm,
-               folder: Path) -> torch.Tensor:
-    """One pass over the training images; per-step stats (steps, 4) on CPU."""
-    step = STEPS[config.method]
+               folder: Path, ema: WeightAverage | None = None
+               ) -> torch.Tensor:
+    """One pass over the training images; per-step stats (steps, 4) on CPU.
+    `ema`, if given, averages the generator's weights after every step."""
+    step = step_function(config)
     num_steps = images.shape[0] // config.batch_size
     stats = torch.empty(num_steps, len(STAT_NAMES), device=images.device)
     checked = 0
@@ -255,6 +334,8 @@ def _run_epoch(gen: nn.Module, disc: nn.Module, opt_g: torch.optim.Optimizer,
         with torch.autocast(images.device.type, torch.bfloat16,
                             enabled=config.bf16):
             stats[i] = step(gen, disc, opt_g, opt_d, real, config, i)
+        if ema is not None:
+            ema.update(gen, config.batch_size)
         if (i + 1) % NAN_CHECK_EVERY == 0 or i + 1 == num_steps:
             _check_finite(stats[checked:i + 1], checked, epoch, folder)
             bar.update(i + 1 - checked)
@@ -265,12 +346,18 @@ def _run_epoch(gen: nn.Module, disc: nn.Module, opt_g: torch.optim.Optimizer,
     return stats.cpu()
 
 
-def _new_history() -> dict[str, list]:
-    return {**{name: [] for name in STAT_NAMES}, "seconds": [],
-            "step_losses": [], **{name: [] for name in METRIC_NAMES}}
-
-
 METRIC_NAMES = ("fid", "precision", "recall", "coverage")
+
+
+def _new_history() -> dict[str, Any]:
+    return {**{name: [] for name in STAT_NAMES}, "seconds": [],
+            "eval_seconds": [], "step_losses": [],
+            **{name: [] for name in METRIC_NAMES}, "final": {}}
+
+
+def metric_key(name: str, ema: bool = False) -> str:
+    """History key of a metric: 'fid' for G, 'ema_fid' for G_ema."""
+    return f"ema_{name}" if ema else name
 
 
 @torch.inference_mode()
@@ -285,15 +372,50 @@ def sample_unit(gen: nn.Module, num: int, seed: int,
     return ((images + 1) / 2).clamp(0, 1)
 
 
-def _evaluate(gen: nn.Module, config: GANConfig, evaluator: Any,
-              device: torch.device, history: dict[str, list]) -> None:
-    """Append this epoch's sample-quality scores to the history."""
-    scores = evaluator.score(sample_unit(gen, config.eval_samples,
-                                         config.seed + 2, device))
+def _append_scores(history: dict[str, Any], scores: Any,
+                   ema: bool) -> None:
     for name in METRIC_NAMES:
-        history[name].append(getattr(scores, name))
-    history.setdefault("class_fractions", []).append(
+        history.setdefault(metric_key(name, ema), []).append(
+            getattr(scores, name))
+    history.setdefault(metric_key("class_fractions", ema), []).append(
         torch.tensor(scores.class_fractions))
+
+
+def _evaluate(generators: dict[bool, nn.Module], config: GANConfig,
+              evaluators: dict[str, Any], device: torch.device,
+              history: dict[str, Any], epoch: int) -> None:
+    """Score G (and G_ema) on this epoch's samples; at the snapshot epochs
+    and the last one also with `eval_samples_final` samples."""
+    start = time.perf_counter()
+    for ema, gen in generators.items():
+        images = sample_unit(gen, config.eval_samples, config.seed + 2,
+                             device)
+        _append_scores(history, evaluators["epoch"].score(images), ema)
+    if "final" in evaluators and epoch in final_epochs(config):
+        final = history["final"]
+        final.setdefault("epoch", []).append(epoch)
+        for ema, gen in generators.items():
+            images = sample_unit(gen, config.eval_samples_final,
+                                 config.seed + 2, device)
+            _append_scores(final, evaluators["final"].score(images), ema)
+    history["eval_seconds"].append(time.perf_counter() - start)
+
+
+def final_epochs(config: GANConfig) -> set[int]:
+    """Epochs scored with `eval_samples_final`: the snapshots and the last."""
+    return {*config.snapshot_epochs, config.num_epochs}
+
+
+def _evaluators(config: GANConfig, device: torch.device) -> dict[str, Any]:
+    """The per-epoch evaluator and, if asked for, the larger final one."""
+    from .metrics import test_set_evaluator
+    evaluators = {"epoch": test_set_evaluator(
+        config.dataset, config.eval_samples, device, config.eval_classifier)}
+    if config.eval_samples_final > config.eval_samples:
+        evaluators["final"] = test_set_evaluator(
+            config.dataset, config.eval_samples_final, device,
+            config.eval_classifier)
+    return evaluators
 
 
 def _load_images(config: GANConfig, device: torch.device) -> torch.Tensor:
@@ -327,6 +449,10 @@ def train_gan(config: GANConfig, device: torch.device | str = "cpu",
     if config.path_weight > 0 and config.method != "bce":
         raise ValueError("path_weight is implemented for method 'bce' only "
                          f"(got {config.method!r}).")
+    if config.step_form != "alternating" and (config.r1_weight
+                                              or config.path_weight):
+        raise ValueError("r1_weight and path_weight need step_form "
+                         f"'alternating' (got {config.step_form!r}).")
     if config.bf16 and not native_bf16(device):
         warnings.warn(f"bf16=True on {describe(device)}, which has no native "
                       "bf16 (AVX512-BF16 or AMX): emulated bf16 trains far "
@@ -334,20 +460,17 @@ def train_gan(config: GANConfig, device: torch.device | str = "cpu",
     folder = run_dir(hash_fields(config))
     torch.manual_seed(config.seed)
     gen, disc, opt_g, opt_d = build_training(config, device)
+    ema = (WeightAverage(gen, config.ema_halflife)
+           if config.ema_halflife > 0 else None)
     fixed_noise = torch.randn(
         config.num_fixed, config.z_dim,
         generator=torch.Generator().manual_seed(config.seed + 1)).to(device)
     run = TrainedGAN(config, folder, gen, disc, _new_history(), {},
-                     fixed_noise)
+                     fixed_noise,
+                     generator_ema=None if ema is None else ema.model)
     state = load_checkpoint(folder, map_location=device)
     if state is not None:
-        gen.load_state_dict(state["generator"])
-        disc.load_state_dict(state["discriminator"])
-        opt_g.load_state_dict(state["opt_g"])
-        opt_d.load_state_dict(state["opt_d"])
-        run.history, run.snapshots = state["history"], state["snapshots"]
-        _set_rng_state(state["rng"], device)
-        run.start_epoch = run.epochs_done
+        _restore(run, state, opt_g, opt_d, ema, device)
     if run.epochs_done >= config.num_epochs:
         return run
     images = _load_images(config, device)
@@ -356,30 +479,68 @@ def train_gan(config: GANConfig, device: torch.device | str = "cpu",
                initial=run.epochs_done * steps_per_epoch, unit="step",
                desc=config.experiment, file=sys.stderr, mininterval=2,
                disable=not progress, dynamic_ncols=True)
-    evaluator = None
-    if config.eval_samples:
-        from .metrics import test_set_evaluator
-        evaluator = test_set_evaluator(config.dataset, config.eval_samples,
-                                       device, config.eval_classifier)
+    evaluators = _evaluators(config, device) if config.eval_samples else {}
     gen.train()
     disc.train()
     with bar:
         for epoch in range(run.epochs_done + 1, config.num_epochs + 1):
             start = time.perf_counter()
             stats = _run_epoch(gen, disc, opt_g, opt_d, images, config, epoch,
-                               bar, folder)
+                               bar, folder, ema)
             run.history["seconds"].append(time.perf_counter() - start)
             for name, value in zip(STAT_NAMES, stats.mean(0).tolist()):
                 run.history[name].append(value)
             run.history["step_losses"].append(stats[:, :2].clone())
-            run.snapshots[epoch] = to_uint8(generate(gen, fixed_noise))
-            if evaluator is not None:
-                _evaluate(gen, config, evaluator, device, run.history)
-            save_checkpoint(folder, {
-                "config": asdict(config), "epoch": epoch,
-                "generator": gen.state_dict(),
-                "discriminator": disc.state_dict(),
-                "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
-                "history": run.history, "snapshots": run.snapshots,
-                "rng": _rng_state(device)})
+            _end_of_epoch(run, ema, evaluators, device, epoch)
+            save_checkpoint(folder, _state(run, opt_g, opt_d, ema, epoch,
+                                           device))
     return run
+
+
+def _end_of_epoch(run: TrainedGAN, ema: WeightAverage | None,
+                  evaluators: dict[str, Any], device: torch.device,
+                  epoch: int) -> None:
+    """Fixed-noise snapshots and scores of G (and G_ema) after an epoch."""
+    generators = {False: run.generator}
+    run.snapshots[epoch] = to_uint8(generate(run.generator, run.fixed_noise))
+    if ema is not None:
+        if has_batchnorm(ema.model):
+            recompute_batchnorm(ema.model, seed=run.config.seed + 3)
+        generators[True] = ema.model
+        run.snapshots_ema[epoch] = to_uint8(generate(ema.model,
+                                                     run.fixed_noise))
+    if evaluators:
+        _evaluate(generators, run.config, evaluators, device, run.history,
+                  epoch)
+
+
+def _state(run: TrainedGAN, opt_g: torch.optim.Optimizer,
+           opt_d: torch.optim.Optimizer, ema: WeightAverage | None,
+           epoch: int, device: torch.device) -> dict[str, Any]:
+    """Everything a checkpoint holds (tensors and plain containers only)."""
+    state = {"config": asdict(run.config), "epoch": epoch,
+             "generator": run.generator.state_dict(),
+             "discriminator": run.discriminator.state_dict(),
+             "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
+             "history": run.history, "snapshots": run.snapshots,
+             "rng": _rng_state(device)}
+    if ema is not None:
+        state["ema"] = ema.state_dict()
+        state["snapshots_ema"] = run.snapshots_ema
+    return state
+
+
+def _restore(run: TrainedGAN, state: dict[str, Any],
+             opt_g: torch.optim.Optimizer, opt_d: torch.optim.Optimizer,
+             ema: WeightAverage | None, device: torch.device) -> None:
+    """Load a checkpoint into a run (models, optimisers, history, RNG)."""
+    run.generator.load_state_dict(state["generator"])
+    run.discriminator.load_state_dict(state["discriminator"])
+    opt_g.load_state_dict(state["opt_g"])
+    opt_d.load_state_dict(state["opt_d"])
+    run.history, run.snapshots = state["history"], state["snapshots"]
+    if ema is not None:
+        ema.load_state_dict(state["ema"])
+        run.snapshots_ema = state["snapshots_ema"]
+    _set_rng_state(state["rng"], device)
+    run.start_epoch = run.epochs_done

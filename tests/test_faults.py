@@ -28,7 +28,8 @@ STALLING_TRAINER = """
 import sys, time
 from helpers import train
 config = train.experiment_config("hw3_q3_dcgan", "smoke", **{tiny!r})
-real_step, calls = train.STEPS["bce"], [0]
+key = train.step_key(config)
+real_step, calls = train.STEPS[key], [0]
 def step_then_stall(*args):
     stats = real_step(*args)
     calls[0] += 1
@@ -36,7 +37,7 @@ def step_then_stall(*args):
         open(sys.argv[1], "w").close()
         time.sleep(600)
     return stats
-train.STEPS["bce"] = step_then_stall
+train.STEPS[key] = step_then_stall
 train.train_gan(config, progress=False)
 """
 

@@ -86,14 +86,15 @@ def test_interrupted_then_resumed_equals_uninterrupted(runs_dir, monkeypatch,
 
 
 def test_nan_loss_stops_with_epoch_and_step(runs_dir, monkeypatch):
-    real_step = train.STEPS["bce"]
+    key = train.step_key(tiny_config())
+    real_step = train.STEPS[key]
     calls = {"n": 0}
 
     def step_with_nan(*args):
         calls["n"] += 1
         stats = real_step(*args)
         return stats * float("nan") if calls["n"] == 2 else stats
-    monkeypatch.setitem(train.STEPS, "bce", step_with_nan)
+    monkeypatch.setitem(train.STEPS, key, step_with_nan)
     with pytest.raises(train.NonFiniteLossError, match="epoch 1, step 2"):
         train.train_gan(tiny_config(), progress=False)
 
@@ -135,7 +136,12 @@ def test_run_hash_has_version_and_late_fields_only_when_set():
     base = train.experiment_config("hw2_2a_gan", "quick", seed=0)
     fields = train.hash_fields(base)
     assert fields["results_version"] == train.RESULTS_VERSION
-    assert not set(train.LATE_FIELDS) & set(fields)  # defaults: not hashed
+    defaults = {name: train.GANConfig.__dataclass_fields__[name].default
+                for name in train.LATE_FIELDS}
+    for name in train.LATE_FIELDS:   # hashed only when not the default
+        assert (name in fields) == (getattr(base, name) != defaults[name])
+    plain = replace(base, **defaults)
+    assert not set(train.LATE_FIELDS) & set(train.hash_fields(plain))
     reg = replace(base, path_weight=0.1)
     assert train.hash_fields(reg)["path_weight"] == 0.1
     assert runs.config_hash(train.hash_fields(reg)) != runs.config_hash(fields)

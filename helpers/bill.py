@@ -1,0 +1,129 @@
+"""The training bill of a profile: what each GAN run costs on this machine.
+
+`python -m helpers train all --profile full --dry-run` prints, per run, the
+seconds measured where the run cache has its epochs, and an estimate of the
+rest: a few timed update steps × steps per epoch × epochs left, plus one
+timed scoring pass per epoch left (and the larger final scoring at the
+epochs that get it). Nothing is trained and nothing is written.
+"""
+
+import time
+from dataclasses import dataclass
+
+import torch
+
+from . import data, metrics
+from .runs import load_checkpoint, run_dir_path
+from .train import (GANConfig, build_training, final_epochs, hash_fields,
+                    sample_unit, step_function)
+
+TIMED_STEPS = 10   # update steps timed per run, after WARMUP_STEPS
+WARMUP_STEPS = 3
+
+
+@dataclass(frozen=True)
+class BillRow:
+    """One run's cost: the cached epochs (measured) and the rest (estimated)."""
+    experiment: str
+    seed: int
+    epochs: int
+    epochs_done: int
+    measured_s: float
+    estimated_s: float
+
+    @property
+    def total_s(self) -> float:
+        return self.measured_s + self.estimated_s
+
+
+def cached_seconds(config: GANConfig) -> tuple[int, float]:
+    """(epochs done, their training + scoring seconds) from the run cache."""
+    folder = run_dir_path(hash_fields(config))
+    state = load_checkpoint(folder) if folder.exists() else None
+    if state is None:
+        return 0, 0.0
+    history = state["history"]
+    seconds = sum(history["seconds"]) + sum(history.get("eval_seconds", []))
+    return len(history["seconds"]), seconds
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def step_seconds(config: GANConfig, images: torch.Tensor,
+                 device: torch.device) -> float:
+    """Seconds per update step of `config` on `device` (RNG untouched)."""
+    batches = images[:(WARMUP_STEPS + TIMED_STEPS) * config.batch_size] \
+        .split(config.batch_size)
+    with torch.random.fork_rng(devices=[]):
+        gen, disc, opt_g, opt_d = build_training(config, device)
+        step = step_function(config)
+        for i, batch in enumerate(batches):
+            if i == WARMUP_STEPS:
+                _sync(device)
+                start = time.perf_counter()
+            with torch.autocast(device.type, torch.bfloat16,
+                                enabled=config.bf16):
+                step(gen, disc, opt_g, opt_d, data.to_signed_unit(batch),
+                     config, i)
+        _sync(device)
+    return (time.perf_counter() - start) / TIMED_STEPS
+
+
+def scoring_seconds(config: GANConfig, device: torch.device,
+                    epochs: range) -> float:
+    """Estimated scoring time over `epochs`: one timed scoring pass of each
+    size, times the epochs that score at that size (G and G_ema)."""
+    if not config.eval_samples:
+        return 0.0
+    # an untrained classifier costs the same and needs no training here
+    model = metrics.Classifier().to(device).eval().requires_grad_(False)
+    test_x, _ = data.load(config.dataset, "test", device)
+    gen, _, _, _ = build_training(config, device)
+    per_pass = {}
+    for tier, n in (("epoch", config.eval_samples),
+                    ("final", config.eval_samples_final)):
+        if n:
+            reference = metrics.embed(model, metrics.to_unit(test_x[:n]))[0]
+            evaluator = metrics.Evaluator(model, reference)
+            start = time.perf_counter()
+            evaluator.score(sample_unit(gen, n, 0, device))
+            per_pass[tier] = time.perf_counter() - start
+    generators = 2 if config.ema_halflife > 0 else 1
+    finals = (len(final_epochs(config) & set(epochs))
+              if config.eval_samples_final > config.eval_samples else 0)
+    return generators * (per_pass["epoch"] * len(epochs)
+                         + per_pass.get("final", 0.0) * finals)
+
+
+def estimate(config: GANConfig, device: torch.device) -> BillRow:
+    """Measured cost of the cached epochs + an estimate of the others."""
+    done, measured = cached_seconds(config)
+    left = range(done + 1, config.num_epochs + 1)
+    estimated = 0.0
+    if len(left):
+        images, _ = data.load(config.dataset, "train", device)
+        num_train = min(config.num_train or len(images), len(images))
+        steps = num_train // config.batch_size
+        estimated = (step_seconds(config, images, device) * steps * len(left)
+                     + scoring_seconds(config, device, left))
+    return BillRow(config.experiment, config.seed, config.num_epochs, done,
+                   measured, estimated)
+
+
+def bill_table(rows: list[BillRow]) -> str:
+    """Markdown: per run, epochs cached, measured and estimated seconds."""
+    lines = ["| experiment | seed | epochs cached | measured s | "
+             "estimated s (epochs left) | total s |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r.experiment} | {r.seed} | {r.epochs_done}/"
+                     f"{r.epochs} | {r.measured_s:.0f} | "
+                     f"{r.estimated_s:.0f} | {r.total_s:.0f} |")
+    total = sum(r.total_s for r in rows)
+    lines.append(f"| all | | | {sum(r.measured_s for r in rows):.0f} | "
+                 f"{sum(r.estimated_s for r in rows):.0f} | {total:.0f} "
+                 f"(≈ {total / 3600:.1f} h) |")
+    return "\n".join(lines)
