@@ -96,6 +96,17 @@ data/%/raw/.verified: | $(VENV_STAMP)
 
 # ---- per-homework build: execute → convert → typeset -----------------------
 
+# Which helper modules each notebook imports, transitively (tools/nbdeps.py):
+# touching one re-executes only the notebooks that use it. Not read for the
+# goals that build nothing.
+NOTEBOOKS := $(foreach hw,$(HOMEWORKS),$($(hw)_PARTS:%=notebooks/$(hw)/%.ipynb))
+$(BUILD)/deps.mk: $(NOTEBOOKS) $(HELPERS) tools/nbdeps.py
+	@mkdir -p $(@D)
+	$(PYTHON) tools/nbdeps.py $(NOTEBOOKS) > $@.tmp && mv $@.tmp $@
+ifneq ($(filter-out help clean clean-runs distclean,$(or $(MAKECMDGOALS),help)),)
+-include $(BUILD)/deps.mk
+endif
+
 # The run parameters, rewritten only when they change (notebooks depend on it).
 $(BUILD)/%/params: FORCE
 	@mkdir -p $(@D)
@@ -104,7 +115,8 @@ $(BUILD)/%/params: FORCE
 
 # $(call homework_rules,hwN): execute its notebooks, convert them, typeset.
 define homework_rules
-$(BUILD)/$(1)/nb/%.ipynb: notebooks/$(1)/%.ipynb $(HELPERS) $(BUILD)/$(1)/params \
+# (Each notebook also depends on the helper modules it imports: deps.mk.)
+$(BUILD)/$(1)/nb/%.ipynb: notebooks/$(1)/%.ipynb $(BUILD)/$(1)/params \
 		| $(VENV_STAMP) data
 	@mkdir -p $$(@D)
 	@echo "[pdf] executing $$< (profile $(PROFILE), device $(DEVICE))"
