@@ -67,9 +67,14 @@ bench: $(VENV_STAMP) data ## time our training loops vs the common loop (run alo
 bench-bf16: $(VENV_STAMP) data ## sample quality of fp32 vs bf16-autocast training, 3 seeds (long)
 	$(PY) benchmarks/bf16_quality.py --profile $(if $(filter auto,$(PROFILE)),quick,$(PROFILE)) --device $(DEVICE)
 
+# Jupyter refuses to start as root (containers, Colab) without --allow-root;
+# LAB_ARGS adds options, e.g. LAB_ARGS="--no-browser --port 8899".
+LAB_ARGS ?=
+LAB = $(JUPYTER) lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
 lab: $(VENV_STAMP) ## open the notebooks in JupyterLab
 	@$(PY) -c "import jupyterlab" 2>/dev/null || $(VENV)/bin/pip install -q jupyterlab==4.5.0
-	cd notebooks && $(JUPYTER) lab
+	cd notebooks && $(LAB)
 
 clean: ## remove build outputs (keeps the run cache and data)
 	rm -rf $(BUILD)
