@@ -3,6 +3,7 @@ folder (never replacing a user's build/hw3.pdf), and every part is in it."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -93,3 +94,38 @@ def test_committed_notebooks_have_no_outputs():
             if cell["cell_type"] == "code":
                 assert not cell["outputs"] and cell["execution_count"] is None, \
                     f"{path.name} is committed with outputs: strip them"
+
+
+# Markdown that pandoc did not turn into LaTeX, as it appears in its output:
+# bold/emphasis markers, a backtick, a link. Code listings and TeX quotes
+# (``...'' and `...', pandoc's smart quotes) are removed first.
+STRAY_MARKDOWN = re.compile(r"\*\*|__|\\_\\_|`|\]\(|\{\]\}\(")
+VERBATIM = re.compile(r"\\begin\{(Verbatim|verbatim|lstlisting)\}.*?"
+                      r"\\end\{\1\}", re.DOTALL)
+TEX_QUOTES = re.compile(r"``[^`]{0,300}?''|`[^`']{0,300}'")
+
+
+def stray_markdown(tex: str) -> list[str]:
+    """Lines of LaTeX (code listings aside) with Markdown markers in them."""
+    text = TEX_QUOTES.sub("", VERBATIM.sub("", tex))
+    return [line for line in text.splitlines()
+            if STRAY_MARKDOWN.search(line) and not line.lstrip()
+            .startswith("%")]
+
+
+def test_stray_markdown_finder():
+    assert stray_markdown("**Final ‖G(z*) − x‖²** table")
+    assert stray_markdown("see {[}the docs{]}(https://x.y)")
+    assert stray_markdown("a lone ` tick and \\_\\_init")
+    assert stray_markdown("an unclosed `code span")
+    assert not stray_markdown(
+        "``quoted'' `single\nquote' \\textbf{b} a\\_b\n"
+        "\\begin{Verbatim}\nx**2\n\\end{Verbatim}")
+
+
+def test_no_markdown_reaches_the_latex(smoke_build):
+    bodies = sorted(smoke_build.glob("hw*/nb/*/body.tex"))
+    assert len(bodies) == 9
+    stray = {f"{tex.parent.name}: {line.strip()[:120]}"
+             for tex in bodies for line in stray_markdown(tex.read_text())}
+    assert not stray, "Markdown left unrendered:\n" + "\n".join(sorted(stray))
