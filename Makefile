@@ -102,13 +102,15 @@ data/%/raw/.verified: | $(VENV_STAMP)
 # ---- per-homework build: execute → convert → typeset -----------------------
 
 # Which helper modules each notebook imports, transitively (tools/nbdeps.py):
-# touching one re-executes only the notebooks that use it. Not read for the
-# goals that build nothing.
+# touching one re-executes only the notebooks that use it. Not made for the
+# goals that execute no notebook.
 NOTEBOOKS := $(foreach hw,$(HOMEWORKS),$($(hw)_PARTS:%=notebooks/$(hw)/%.ipynb))
+NO_NOTEBOOK_GOALS := help setup data tex test bench bench-bf16 lab clean \
+	clean-runs distclean
 $(BUILD)/deps.mk: $(NOTEBOOKS) $(HELPERS) tools/nbdeps.py
 	@mkdir -p $(@D)
 	$(PYTHON) tools/nbdeps.py $(NOTEBOOKS) > $@.tmp && mv $@.tmp $@
-ifneq ($(filter-out help clean clean-runs distclean,$(or $(MAKECMDGOALS),help)),)
+ifneq ($(filter-out $(NO_NOTEBOOK_GOALS),$(or $(MAKECMDGOALS),help)),)
 -include $(BUILD)/deps.mk
 endif
 
