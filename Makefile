@@ -45,11 +45,19 @@ help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
+# A PDF build ends with a warning while latex/student.tex has fields to fill
+# in: once, after the last PDF (under `make pdf`, hw2 and hw3 leave it to pdf).
+STUDENT_CHECK := @tools/student_check.sh latex/student.tex
+UNLESS_PDF = $(if $(filter pdf,$(MAKECMDGOALS)),,$(1))
+
 pdf: $(HOMEWORKS) ## build every homework PDF into build/
+	$(STUDENT_CHECK)
 
 hw3: $(BUILD)/hw3.pdf ## build build/hw3.pdf
+	$(call UNLESS_PDF,$(STUDENT_CHECK))
 
 hw2: $(BUILD)/hw2.pdf $(BUILD)/hw2-code.zip ## build build/hw2.pdf and build/hw2-code.zip
+	$(call UNLESS_PDF,$(STUDENT_CHECK))
 
 setup: $(VENV_STAMP) ## create .venv from requirements.txt
 

@@ -26,7 +26,7 @@ HW2_SECTIONS = ["Part 1: rate", "(e) Sampling from", "Part 2 (a)", "Part 2 (b)",
 
 
 @pytest.fixture(scope="module")
-def smoke_build() -> Path:
+def smoke_make() -> subprocess.CompletedProcess:
     """`make pdf` in the smoke profile, into build/smoke with its own runs."""
     shutil.rmtree(SMOKE_BUILD, ignore_errors=True)
     env = {**os.environ, "HW_RUNS_DIR": str(SMOKE_BUILD / "runs")}
@@ -35,6 +35,11 @@ def smoke_build() -> Path:
          "PROFILE=smoke", "DEVICE=cpu"],
         cwd=REPO, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, (proc.stdout[-4000:] + proc.stderr[-4000:])
+    return proc
+
+
+@pytest.fixture(scope="module")
+def smoke_build(smoke_make) -> Path:
     return SMOKE_BUILD
 
 
@@ -129,3 +134,18 @@ def test_no_markdown_reaches_the_latex(smoke_build):
     stray = {f"{tex.parent.name}: {line.strip()[:120]}"
              for tex in bodies for line in stray_markdown(tex.read_text())}
     assert not stray, "Markdown left unrendered:\n" + "\n".join(sorted(stray))
+
+
+def student_fields_unfilled() -> bool:
+    """Whether latex/student.tex still has a \\placeholder{...} field."""
+    lines = (REPO / "latex" / "student.tex").read_text().splitlines()
+    return any("\\placeholder{" in line for line in lines
+               if not line.lstrip().startswith("%"))
+
+
+def test_unfilled_student_details_are_flagged(smoke_make, smoke_hw3_pdf):
+    warned = "still has fields to fill in" in smoke_make.stderr
+    marked = "MISSING:" in pdf_text(smoke_hw3_pdf)
+    assert warned == marked == student_fields_unfilled()
+    if warned:   # make pdf ends with it: the fields are its last lines
+        assert "\\placeholder{" in smoke_make.stderr.splitlines()[-1]
