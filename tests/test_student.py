@@ -57,11 +57,6 @@ def test_check_warns_about_each_unfilled_field(tmp_path, field):
     assert field in warning and "Zoë" not in warning
 
 
-def test_committed_file_is_the_template():
-    """The repository ships placeholders (a student fills them in)."""
-    assert "\\placeholder{" in (REPO / "latex" / "student.tex").read_text()
-
-
 def test_details_print_as_typed(tmp_path):
     shutil.copy(REPO / "latex" / "common" / "common.tex", tmp_path)
     (tmp_path / "student.tex").write_text(FILLED)
