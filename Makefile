@@ -49,11 +49,19 @@ help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
+# A PDF build ends with a warning while latex/student.tex has fields to fill
+# in: once, after the last PDF (under `make pdf`, hw2 and hw3 leave it to pdf).
+STUDENT_CHECK := @tools/student_check.sh latex/student.tex
+UNLESS_PDF = $(if $(filter pdf,$(MAKECMDGOALS)),,$(1))
+
 pdf: $(HOMEWORKS) ## build every homework PDF into build/
+	$(STUDENT_CHECK)
 
 hw3: $(BUILD)/hw3.pdf ## build build/hw3.pdf
+	$(call UNLESS_PDF,$(STUDENT_CHECK))
 
 hw2: $(BUILD)/hw2.pdf $(BUILD)/hw2-code.zip ## build build/hw2.pdf and build/hw2-code.zip
+	$(call UNLESS_PDF,$(STUDENT_CHECK))
 
 setup: $(VENV_STAMP) ## create .venv from requirements.txt
 
@@ -74,9 +82,14 @@ bench-bf16: $(VENV_STAMP) data ## sample quality of fp32 vs bf16-autocast traini
 bench-peer: $(VENV_STAMP) data $(PEER_STAMP) ## our DCGAN step vs the TensorFlow tutorial's (installs TF into .venv-peer)
 	$(PY) benchmarks/bench_peer.py --peer-python $(PEER_VENV)/bin/python
 
+# Jupyter refuses to start as root (containers, Colab) without --allow-root;
+# LAB_ARGS adds options, e.g. LAB_ARGS="--no-browser --port 8899".
+LAB_ARGS ?=
+LAB = $(JUPYTER) lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
 lab: $(VENV_STAMP) ## open the notebooks in JupyterLab
 	@$(PY) -c "import jupyterlab" 2>/dev/null || $(VENV)/bin/pip install -q jupyterlab==4.5.0
-	cd notebooks && $(JUPYTER) lab
+	cd notebooks && $(LAB)
 
 clean: ## remove build outputs (keeps the run cache and data)
 	rm -rf $(BUILD)
@@ -109,6 +122,19 @@ data/%/raw/.verified: | $(VENV_STAMP)
 
 # ---- per-homework build: execute → convert → typeset -----------------------
 
+# Which helper modules each notebook imports, transitively (tools/nbdeps.py):
+# touching one re-executes only the notebooks that use it. Not made for the
+# goals that execute no notebook.
+NOTEBOOKS := $(foreach hw,$(HOMEWORKS),$($(hw)_PARTS:%=notebooks/$(hw)/%.ipynb))
+NO_NOTEBOOK_GOALS := help setup data tex test bench bench-bf16 lab clean \
+	clean-runs distclean
+$(BUILD)/deps.mk: $(NOTEBOOKS) $(HELPERS) tools/nbdeps.py
+	@mkdir -p $(@D)
+	$(PYTHON) tools/nbdeps.py $(NOTEBOOKS) > $@.tmp && mv $@.tmp $@
+ifneq ($(filter-out $(NO_NOTEBOOK_GOALS),$(or $(MAKECMDGOALS),help)),)
+-include $(BUILD)/deps.mk
+endif
+
 # The run parameters, rewritten only when they change (notebooks depend on it).
 $(BUILD)/%/params: FORCE
 	@mkdir -p $(@D)
@@ -117,7 +143,8 @@ $(BUILD)/%/params: FORCE
 
 # $(call homework_rules,hwN): execute its notebooks, convert them, typeset.
 define homework_rules
-$(BUILD)/$(1)/nb/%.ipynb: notebooks/$(1)/%.ipynb $(HELPERS) $(BUILD)/$(1)/params \
+# (Each notebook also depends on the helper modules it imports: deps.mk.)
+$(BUILD)/$(1)/nb/%.ipynb: notebooks/$(1)/%.ipynb $(BUILD)/$(1)/params \
 		| $(VENV_STAMP) data
 	@mkdir -p $$(@D)
 	@echo "[pdf] executing $$< (profile $(PROFILE), device $(DEVICE))"

@@ -1,5 +1,7 @@
 """Sample quality, measured: classifier-feature FID, k-NN precision/recall,
-class coverage, and the real-data floor on the same metrics (DESIGN §5).
+class coverage, and the real-data floor on the same metrics (training images
+scored against the test images), which every table shows beside the samples
+so that a reader can judge the numbers.
 
 A small CNN is trained once per dataset and cached in the run cache (its
 training does not depend on the profile, except a tiny one for tests), so

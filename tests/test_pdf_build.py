@@ -3,6 +3,7 @@ folder (never replacing a user's build/hw3.pdf), and every part is in it."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,7 +26,7 @@ HW2_SECTIONS = ["Part 1: rate", "(e) Sampling from", "Part 2 (a)", "Part 2 (b)",
 
 
 @pytest.fixture(scope="module")
-def smoke_build() -> Path:
+def smoke_make() -> subprocess.CompletedProcess:
     """`make pdf` in the smoke profile, into build/smoke with its own runs."""
     shutil.rmtree(SMOKE_BUILD, ignore_errors=True)
     env = {**os.environ, "HW_RUNS_DIR": str(SMOKE_BUILD / "runs")}
@@ -34,6 +35,11 @@ def smoke_build() -> Path:
          "PROFILE=smoke", "DEVICE=cpu"],
         cwd=REPO, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, (proc.stdout[-4000:] + proc.stderr[-4000:])
+    return proc
+
+
+@pytest.fixture(scope="module")
+def smoke_build(smoke_make) -> Path:
     return SMOKE_BUILD
 
 
@@ -93,3 +99,53 @@ def test_committed_notebooks_have_no_outputs():
             if cell["cell_type"] == "code":
                 assert not cell["outputs"] and cell["execution_count"] is None, \
                     f"{path.name} is committed with outputs: strip them"
+
+
+# Markdown that pandoc did not turn into LaTeX, as it appears in its output:
+# bold/emphasis markers, a backtick, a link. Code listings and TeX quotes
+# (``...'' and `...', pandoc's smart quotes) are removed first.
+STRAY_MARKDOWN = re.compile(r"\*\*|__|\\_\\_|`|\]\(|\{\]\}\(")
+VERBATIM = re.compile(r"\\begin\{(Verbatim|verbatim|lstlisting)\}.*?"
+                      r"\\end\{\1\}", re.DOTALL)
+TEX_QUOTES = re.compile(r"``[^`]{0,300}?''|`[^`']{0,300}'")
+
+
+def stray_markdown(tex: str) -> list[str]:
+    """Lines of LaTeX (code listings aside) with Markdown markers in them."""
+    text = TEX_QUOTES.sub("", VERBATIM.sub("", tex))
+    return [line for line in text.splitlines()
+            if STRAY_MARKDOWN.search(line) and not line.lstrip()
+            .startswith("%")]
+
+
+def test_stray_markdown_finder():
+    assert stray_markdown("**Final ‖G(z*) − x‖²** table")
+    assert stray_markdown("see {[}the docs{]}(https://x.y)")
+    assert stray_markdown("a lone ` tick and \\_\\_init")
+    assert stray_markdown("an unclosed `code span")
+    assert not stray_markdown(
+        "``quoted'' `single\nquote' \\textbf{b} a\\_b\n"
+        "\\begin{Verbatim}\nx**2\n\\end{Verbatim}")
+
+
+def test_no_markdown_reaches_the_latex(smoke_build):
+    bodies = sorted(smoke_build.glob("hw*/nb/*/body.tex"))
+    assert len(bodies) == 9
+    stray = {f"{tex.parent.name}: {line.strip()[:120]}"
+             for tex in bodies for line in stray_markdown(tex.read_text())}
+    assert not stray, "Markdown left unrendered:\n" + "\n".join(sorted(stray))
+
+
+def student_fields_unfilled() -> bool:
+    """Whether latex/student.tex still has a \\placeholder{...} field."""
+    lines = (REPO / "latex" / "student.tex").read_text().splitlines()
+    return any("\\placeholder{" in line for line in lines
+               if not line.lstrip().startswith("%"))
+
+
+def test_unfilled_student_details_are_flagged(smoke_make, smoke_hw3_pdf):
+    warned = "still has fields to fill in" in smoke_make.stderr
+    marked = "MISSING:" in pdf_text(smoke_hw3_pdf)
+    assert warned == marked == student_fields_unfilled()
+    if warned:   # make pdf ends with it: the fields are its last lines
+        assert "\\placeholder{" in smoke_make.stderr.splitlines()[-1]

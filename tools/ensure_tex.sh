@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Make sure the TeX toolchain of the PDF build is present (DESIGN §4).
+# Make sure the TeX toolchain of the PDF build is present: XeLaTeX, latexmk,
+# pandoc (nbconvert), poppler-utils (the tests read the PDFs), DejaVu fonts
+# and, for Chinese, Japanese and Korean text such as a name in student.tex,
+# WenQuanYi Micro Hei (a 1.6 MB download; fonts-noto-cjk would be 57 MB).
 # Installs it with apt when missing and we are root; otherwise prints the
 # exact command to run and fails.
 set -euo pipefail
-PACKAGES="texlive-xetex texlive-fonts-recommended texlive-plain-generic latexmk pandoc fonts-dejavu poppler-utils"
+PACKAGES="texlive-xetex texlive-fonts-recommended texlive-plain-generic latexmk pandoc fonts-dejavu fonts-wqy-microhei poppler-utils"
 missing() {
   for tool in xelatex latexmk pandoc pdftotext fc-list; do
     command -v "$tool" >/dev/null 2>&1 || { echo "$tool"; return; }
   done
   fonts=$(fc-list 2>/dev/null || true)
-  case "$fonts" in *"DejaVu Serif"*) ;; *) echo "fonts-dejavu" ;; esac
+  case "$fonts" in *"DejaVu Serif"*) ;; *) echo "fonts-dejavu"; return ;; esac
+  case "$fonts" in *"WenQuanYi Micro Hei"*) ;; *) echo "fonts-wqy-microhei" ;; esac
 }
 what=$(missing)
 [ -z "$what" ] && exit 0
