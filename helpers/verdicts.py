@@ -1,0 +1,214 @@
+"""Conclusions as functions of the measured numbers (HW2 2a–2e, HW3 Q1, Q3).
+
+Each function takes numbers a notebook measured and returns the sentence
+that states what they show, worded for every outcome; the thresholds are
+module constants so that the tests can check both sides of each.
+"""
+
+from collections.abc import Sequence
+
+# Mean discriminator BCE per epoch below which D wins outright: the loss is
+# BCE(real, 1) + BCE(fake, 0), so 0.05 means σ(D) > 0.975 on real and
+# < 0.025 on fake images on average (the starved-generator regime).
+D_WINS = 0.05
+# Class coverage = H(predicted classes) / log 10; exp(H) = 10^coverage is
+# the number of equally used classes, so below 0.5 the samples use about
+# three classes or fewer (≈ 3.2): few modes.
+FEW_MODES = 0.5
+# A ratio within ±3 % of 1 counts as "about the same".
+SAME = 0.03
+
+
+def collapse_epoch(d_loss: Sequence[float]) -> int | None:
+    """First epoch (1-based) whose mean D loss is below D_WINS, or None."""
+    return next((e + 1 for e, v in enumerate(d_loss) if v < D_WINS), None)
+
+
+def compare(ratio: float, lower: str = "lower", higher: str = "higher",
+            same: str = "about the same (within 3 %)") -> str:
+    """Word a ratio new/old: lower, higher, or about the same (±SAME)."""
+    if ratio < 1 - SAME:
+        return lower
+    return higher if ratio > 1 + SAME else same
+
+
+def collapse(history: dict[str, Sequence[float]]) -> str:
+    """Whether a GAN run collapsed, by its D loss and its class coverage."""
+    d, g, cov = history["d_loss"], history["g_loss"], history["coverage"]
+    e = collapse_epoch(d)
+    if e:
+        loss = (f"the discriminator wins outright at epoch {e} (mean loss "
+                f"{d[e - 1]:.3f} < {D_WINS}, generator loss "
+                f"{g[e - 1]:.2f})")
+    else:
+        loss = (f"the discriminator never wins outright: its mean loss "
+                f"stays above {D_WINS} in all {len(d)} epochs (lowest "
+                f"{min(d):.3f}) and the generator loss is at most "
+                f"{max(g):.2f}")
+    few = cov[-1] < FEW_MODES
+    modes = (f"the last epoch's samples have class coverage {cov[-1]:.2f} "
+             f"(about {10 ** cov[-1]:.1f} equally used classes; lowest over "
+             f"epochs {min(cov):.2f})")
+    if e and few:
+        end = "training collapsed on both counts."
+    elif e:
+        end = ("the game collapsed by the loss test although the samples "
+               "still spread over the classes.")
+    elif few:
+        end = ("the generator has collapsed onto few modes although the "
+               "losses stay bounded.")
+    else:
+        end = ("training did not collapse by either test.")
+    return f"{loss[0].upper()}{loss[1:]}; {modes}: {end}"
+
+
+def epoch_time(ratio: float, critic_steps: int) -> str:
+    """Explain the measured WGAN-GP/GAN seconds-per-epoch ratio."""
+    head = (f"One WGAN-GP epoch takes {ratio:.2f}× as long as a GAN epoch "
+            "(timings from each run's own training session): ")
+    why = (f"both pay a double backward for their penalty on every "
+           f"critic/discriminator step, and WGAN-GP updates the generator "
+           f"only once per {critic_steps} critic steps")
+    if ratio < 1 - SAME:
+        return head + f"it is faster, as expected, since {why}."
+    if ratio > 1 + SAME:
+        return (head + f"it is slower, although {why}; so in this run "
+                "something other than the generator updates dominates the "
+                "epoch time (this measurement does not say what).")
+    return (head + f"about the same, although {why}: the saved generator "
+            "updates are a small part of an epoch in this run.")
+
+
+# ---- HW2 2c: inversion from many starts -----------------------------------
+
+# Two codes of one image count as the same z* when they are closer than
+# this fraction of ‖z*‖: Adam moves each coordinate by up to lr = 0.05 per
+# step, i.e. by up to 0.05 √d ≈ 0.05 ‖z*‖ for codes near the shell, so
+# closer codes are indistinguishable from one point seen through Adam's
+# jitter.
+SAME_CODE = 0.05
+# Restarts "pay" when the best of R starts is at least 5 % below the
+# median start's loss.
+RESTART_GAIN = 0.05
+
+
+def distinct_codes(frac_same: float, pairs: int) -> str:
+    """Do different starts reach different z*? From the share of same-image
+    pairs of codes closer than SAME_CODE × ‖z*‖."""
+    tol = f"{SAME_CODE:.0%} of ‖z*‖"
+    if frac_same == 0:
+        return (f"Different initialisations give different z*: none of the "
+                f"{pairs} same-image pairs of codes is closer than {tol}.")
+    if frac_same == 1:
+        return (f"Different initialisations reach the same z*: all {pairs} "
+                f"same-image pairs of codes are closer than {tol}.")
+    return (f"Some initialisations reach the same z* and others do not: "
+            f"{frac_same:.0%} of the {pairs} same-image pairs of codes are "
+            f"closer than {tol}.")
+
+
+def basins(frac_ridge: float, pairs: int, median_rel: float) -> str:
+    """What the barrier test says: share of pairs separated by a ridge."""
+    head = (f"In {frac_ridge:.0%} of the {pairs} same-image pairs the loss "
+            "along the straight segment rises more than 1 % above both ends "
+            f"(median barrier {median_rel:.1%} of the end loss), so ")
+    if frac_ridge > 0.5:
+        return head + ("most of these codes sit in separate basins: "
+                       "‖G(z) − x‖² is non-convex in z and where gradient "
+                       "descent ends depends on the start. ")
+    if frac_ridge > 0:
+        return head + ("only some pairs are separated by a ridge; the "
+                       "others are joined by a segment without one. ")
+    return head + ("no pair is separated by a ridge along its segment: "
+                   "this test finds no sign of separate basins. ")
+
+
+def restarts(best: float, typical: float, num: int) -> str:
+    """Do restarts pay? Median best-of-`num` loss vs the median start's."""
+    gain = 1 - best / typical
+    text = (f"keeping the best of {num} starts gives a median loss of "
+            f"{best:.1f} against {typical:.1f} for a typical start "
+            f"({gain:.0%} lower)")
+    if gain >= RESTART_GAIN:
+        return f"Restarts pay: {text}."
+    return (f"Restarts barely pay: {text}, less than "
+            f"{RESTART_GAIN:.0%}.")
+
+
+def typical_set(frac_out: float, lo: float, hi: float, mean_norm: float,
+                root_d: float) -> str:
+    """Do the codes leave N(0, I)'s typical shell? From the share of ‖z*‖
+    outside [lo, hi], the band holding 99.7 % of the prior's norms."""
+    text = (f"{frac_out:.0%} of the codes have ‖z*‖ outside [{lo:.1f}, "
+            f"{hi:.1f}], where 99.7 % of N(0, I) draws lie, and ‖z*‖ "
+            f"averages {mean_norm:.1f} = {mean_norm / root_d:.2f} √d")
+    if frac_out > 0.5:
+        return (f"The codes leave the prior's typical set: {text}; 2d "
+                "therefore inverts on the shell ‖z‖ = √d.")
+    if frac_out > 0:
+        return (f"Some codes leave the prior's typical set: {text}; 2d "
+                "inverts on the shell ‖z‖ = √d so that none do.")
+    return (f"The codes stay in the prior's typical set: {text}; 2d "
+            "inverts on the shell ‖z‖ = √d all the same, so that this "
+            "holds by construction.")
+
+
+# ---- HW2 2d, 2e: latent paths ----------------------------------------------
+
+def arc_vs_line(u_ratio: float, length_ratio: float) -> str:
+    """U(arc)/U(line) split into length × mean weight f, as a clause."""
+    f_ratio = u_ratio / length_ratio
+    head = (f"the arc is {length_ratio:.3f}× as long as the chord and its U "
+            f"is {u_ratio:.3f}× the line's")
+    if u_ratio > 1:
+        return head + (f", so on the shell paths cost more (mean f "
+                       f"{f_ratio:.3f}× the line's)")
+    return head + (f": on the shell G's images are closer to both ends "
+                   f"(mean f {f_ratio:.3f}× the line's), which more than "
+                   "pays for the longer path")
+
+
+def quality_price(fid: tuple[float, float], cov: tuple[float, float]) -> str:
+    """Sample quality of the regularised vs the baseline generator, from
+    (regularised, baseline) FID (lower is better) and coverage."""
+    word = compare(fid[0] / fid[1], "better", "worse", "about the same")
+    cov_word = compare(cov[0] / cov[1], "lower", "higher", "about the same")
+    return (f"Sample quality is {word} by FID ({fid[0]:.1f} vs "
+            f"{fid[1]:.1f}, within 3 % counting as the same) and class "
+            f"coverage is {cov_word} ({cov[0]:.3f} vs {cov[1]:.3f}).")
+
+
+def tradeoff(u_ratio: float, fid_ratio: float) -> str:
+    """Does a lower min U come at the price of FID? From regularised/
+    baseline ratios of min U and of FID."""
+    u, f = compare(u_ratio), compare(fid_ratio)
+    if u == "lower" and f == "higher":
+        return ("Both moved as the bound predicts: min U fell and FID rose. "
+                "With the prior fixed, the room for a lower min U is the "
+                "factor c, and paths whose images stay close to both ends "
+                "are blends, which FID penalises; μ sets where on this "
+                "trade-off we sit.")
+    if u == "lower":
+        return ("Here min U fell without a higher FID: at this μ the "
+                "trade-off the bound suggests (lower c by blending digits, "
+                "which FID penalises) does not show; a larger μ may reach "
+                "it.")
+    return (f"At this μ the regulariser does not lower min U (ratio "
+            f"{u_ratio:.3f}), so this run shows no trade-off between min U "
+            f"and sample quality (FID ratio {fid_ratio:.3f}).")
+
+
+# ---- HW3 Q1: the single-sample policy gradient ----------------------------
+
+def sample_noise(grad_norm: float, var_plain: float, var_base: float) -> str:
+    """Is one sample mostly noise, and is the noise mostly the offset?"""
+    snr = var_plain / grad_norm ** 2
+    first = (f"the noise's total variance is {snr:.2g}× the squared norm "
+             "of the exact gradient, so one sample is "
+             + ("mostly noise" if snr > 1 else "mostly signal"))
+    share = 1 - var_base / var_plain
+    second = (f"the baseline $b = \\bar R$ removes {share:.0%} of it, so "
+              + ("most of the noise comes from the common positive offset "
+                 "of the rewards" if share > 0.5 else
+                 "the common offset of the rewards is not the main source"))
+    return f"{first}; {second}."
