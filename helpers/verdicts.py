@@ -32,8 +32,9 @@ def compare(ratio: float, lower: str = "lower", higher: str = "higher",
     return higher if ratio > 1 + SAME else same
 
 
-def collapse(history: dict[str, Sequence[float]]) -> str:
-    """Whether a GAN run collapsed, by its D loss and its class coverage."""
+def collapse(history: dict[str, Sequence[float]], lead: str = "") -> str:
+    """Whether a GAN run collapsed, by its D loss and its class coverage;
+    `lead` starts the sentence (e.g. "For the regular GAN, ")."""
     d, g, cov = history["d_loss"], history["g_loss"], history["coverage"]
     e = collapse_epoch(d)
     if e:
@@ -59,7 +60,8 @@ def collapse(history: dict[str, Sequence[float]]) -> str:
                "losses stay bounded.")
     else:
         end = ("training did not collapse by either test.")
-    return f"{loss[0].upper()}{loss[1:]}; {modes}: {end}"
+    start = lead + loss if lead else loss[0].upper() + loss[1:]
+    return f"{start}; {modes}: {end}"
 
 
 def epoch_time(ratio: float, critic_steps: int) -> str:
@@ -212,3 +214,65 @@ def sample_noise(grad_norm: float, var_plain: float, var_base: float) -> str:
                  "of the rewards" if share > 0.5 else
                  "the common offset of the rewards is not the main source"))
     return f"{first}; {second}."
+
+
+def local_minima(found: list[str], final: list[str], lam_min: list[float],
+                 lam_ratio: list[float], steps: list[int], cap: int,
+                 moved: float) -> str:
+    """One sentence per verdict of the second-order test (2c), from the
+    verdicts as found and after Newton refinement, each final code's λ_min
+    and λ_min/λ_max, the Newton steps taken and the largest ‖Δz‖."""
+    n = len(final)
+    ids = {k: [i for i, x in enumerate(final) if x == k] for k in
+           ("local minimum", "saddle", "not converged")}
+    mins, sads, ncs = ids.values()
+    refined = sum(x == "not converged" for x in found)
+    out = [f"As the inversion left them, {n - refined} of {n} codes pass the "
+           "stationarity test; "
+           + (f"the other {refined} were refined by Newton steps (at most "
+              f"{cap} each; they moved by at most {moved:.2g} in z)."
+              if refined else "none needed refining.")]
+    if mins:
+        lo = min(lam_min[i] for i in mins)
+        ratio = min(lam_ratio[i] for i in mins)
+        out.append(("All" if len(mins) == n else f"{len(mins)} of")
+                   + f" {n} codes are local minima: stationary, with the "
+                   f"Hessian's smallest eigenvalue at least {lo:.3g} "
+                   f"(≥ {ratio:.2g} λ_max), i.e. positive curvature in "
+                   "every direction.")
+    else:
+        out.append("No code passes as a local minimum.")
+    if sads:
+        lo = min(lam_min[i] for i in sads)
+        verb = "is a saddle point" if len(sads) == 1 else \
+            "are saddle points"
+        out.append(f"{len(sads)} {verb}: stationary, but with "
+                   f"a negative eigenvalue down to {lo:.3g}.")
+    else:
+        out.append("None is a saddle: no stationary code has a negative "
+                   "eigenvalue beyond the tolerance.")
+    if ncs:
+        verb = "is" if len(ncs) == 1 else "are"
+        out.append(f"{len(ncs)} {verb} still not converged after "
+                   f"{max(steps[i] for i in ncs)} Newton steps (the cap), "
+                   "so the test cannot classify them.")
+    elif refined:
+        out.append(f"None remains unconverged: the refined codes needed "
+                   f"at most {max(steps)} Newton steps.")
+    return " ".join(out)
+
+
+def argmin_answer(final: list[str]) -> str:
+    """Answer "is the argmin a local minimum?" from the final verdicts."""
+    n, k = len(final), final.count("local minimum")
+    rest = (f"{final.count('saddle')} saddle(s) and "
+            f"{final.count('not converged')} undecided")
+    if k == n:
+        return (f"Is the argmin a local minimum? Yes: all {n} codes pass "
+                "the second-order test (zero gradient, positive definite "
+                "Hessian). ")
+    if k:
+        return (f"Is the argmin a local minimum? For {k} of {n} codes, "
+                f"yes; the others are {rest}. ")
+    return (f"Is the argmin a local minimum? No code passes the "
+            f"second-order test: {rest}. ")

@@ -21,6 +21,7 @@ def test_collapse_by_loss_and_by_coverage():
     assert "by the loss test" in loss
     modes = v.collapse(hist([above], [few]))
     assert "few modes" in modes and "never wins" in modes
+    assert v.collapse(hist([above], [many]), "So, ").startswith("So, the")
 
 
 def test_compare_and_epoch_time():
@@ -63,3 +64,28 @@ def test_sample_noise():
     assert "mostly signal" in v.sample_noise(1.0, 0.5, 0.4)
     assert "common positive offset" in v.sample_noise(1.0, 4.0, 1.0)
     assert "not the main source" in v.sample_noise(1.0, 4.0, 3.0)
+
+
+def test_local_minima_sentences():
+    lm, sd, nc = "local minimum", "saddle", "not converged"
+    text = v.local_minima([lm, lm], [lm, lm], [0.1, 0.2], [1e-3, 2e-3],
+                          [0, 0], 5, 0.0)
+    assert "All 2 codes are local minima" in text
+    assert "none needed refining" in text and "None is a saddle" in text
+    text = v.local_minima([nc, lm, nc], [sd, lm, nc], [-0.5, 0.2, 0.1],
+                          [-0.1, 1e-3, 0.0], [2, 0, 5], 5, 0.3)
+    assert "1 of 3 codes are local minima" in text
+    assert "1 is a saddle point" in text and "down to -0.5" in text
+    assert "1 is still not converged after 5" in text
+    assert "the other 2 were refined" in text
+    text = v.local_minima([nc], [lm], [0.1], [1e-2], [3], 5, 0.1)
+    assert "None remains unconverged" in text and "at most 3" in text
+    text = v.local_minima([nc], [nc], [0.1], [1e-2], [5], 5, 0.1)
+    assert "No code passes" in text
+
+
+def test_argmin_answer():
+    lm, sd, nc = "local minimum", "saddle", "not converged"
+    assert "Yes: all 2" in v.argmin_answer([lm, lm])
+    assert "For 1 of 3 codes, yes" in v.argmin_answer([lm, sd, nc])
+    assert "No code passes" in v.argmin_answer([sd, nc])
