@@ -245,6 +245,13 @@ def optimise_path(gen: nn.Module, z_a: torch.Tensor, z_b: torch.Tensor,
     return PathResult(final.cpu(), torch.stack(history).cpu())
 
 
+def typical_norm_band(d: int, k: float = 3.0) -> tuple[float, float]:
+    """‖z‖ of z ~ N(0, I_d) is χ_d: mean ≈ √(d − ½), sd ≈ 1/√2 (d ≫ 1), so
+    mean ± k sd holds ≈ 99.7 % of draws for k = 3."""
+    mean, sd = (d - 0.5) ** 0.5, 0.5 ** 0.5
+    return mean - k * sd, mean + k * sd
+
+
 def best_codes(gen: nn.Module, images: torch.Tensor, restarts: int,
                steps: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """Codes on the shell ‖z‖ = √d (Adam, best of `restarts` starts) of
@@ -374,20 +381,28 @@ def second_order(gen: nn.Module, z: torch.Tensor,
     return crit, grad, evecs
 
 
+# Newton steps are local: each is at most TRUST × max(‖z‖, √d) long (10 %
+# of the code's norm, or of the prior's scale √d near the origin).
+TRUST = 0.1
+
+
 def newton_step(gen: nn.Module, z: torch.Tensor, targets: torch.Tensor,
                 crit: Critical, grad: torch.Tensor, evecs: torch.Tensor,
-                tries: int = 12) -> torch.Tensor:
+                tries: int = 16) -> torch.Tensor:
     """One Levenberg–Marquardt step per code, z − Q(Λ + μI)⁻¹Qᵀg with μ
-    from just above max(0, −λ_min) up ×4 per try until L decreases."""
+    from just above max(0, −λ_min) up ×4 per try until the step is within
+    the trust radius and L decreases (no step if no try succeeds)."""
     lam = crit.evals
     mu = (-lam[:, :1]).clamp_min(0) + EIG_TOL * lam[:, -1:].abs()
     proj = (evecs.transpose(1, 2) @ grad.unsqueeze(-1)).squeeze(-1)
+    radius = TRUST * z.norm(dim=1).clamp_min(z.shape[1] ** 0.5)
     new, todo = z.clone(), torch.ones(len(z), dtype=torch.bool,
                                       device=z.device)
     for _ in range(tries):
         step = (evecs @ (proj / (lam + mu)).unsqueeze(-1)).squeeze(-1)
         with torch.no_grad():
-            better = todo & (recon_loss(gen, z - step, targets) < crit.loss)
+            better = todo & (step.norm(dim=1) <= radius) & (
+                recon_loss(gen, z - step, targets) < crit.loss)
         new[better] = (z - step)[better]
         todo &= ~better
         mu = torch.where(todo.unsqueeze(1), 4 * mu.clamp_min(

@@ -196,11 +196,17 @@ def test_linear_generator_minimum_is_found_and_confirmed():
     assert found.verdict == ["local minimum"] * 3 and steps.sum() == 0
     lam = torch.linalg.eigvalsh(2 * a_mat.T.double() @ a_mat.double())
     assert torch.allclose(found.evals, lam.expand(3, -1), rtol=1e-5)
-    # far from it: not converged, and one Newton step gets there
-    found, final, steps = inv.check_minima(gen, z_ls.float() + 1, x, 5)
+    # far from it: not converged, and Newton steps (each at most
+    # TRUST · max(‖z‖, √d) long) get there
+    start = z_ls.float() + 1
+    found, final, steps = inv.check_minima(gen, start, x, 30)
     assert found.verdict == ["not converged"] * 3
     assert final.verdict == ["local minimum"] * 3
-    assert (steps >= 1).all() and (steps <= 2).all()
+    assert (steps >= 1).all() and (steps <= 30).all()
+    moved = (final.z - start.double()).norm(dim=1)
+    bound = inv.TRUST * torch.maximum(start.norm(dim=1) + moved,
+                                      torch.tensor(D ** 0.5)).double()
+    assert (moved <= steps * bound).all()
     assert torch.allclose(final.z, z_ls, atol=1e-6)
 
 
@@ -233,3 +239,11 @@ def test_classify_thresholds():
         "local minimum", "saddle", "local minimum", "not converged"]
     rel = torch.tensor([0.5 * inv.STATIONARY] * 4)
     assert inv.classify(rel, lo, hi)[3] == "local minimum"
+
+
+def test_typical_norm_band_holds_997_permille_of_the_prior():
+    torch.manual_seed(6)
+    lo, hi = inv.typical_norm_band(128)
+    norms = torch.randn(200_000, 128).norm(dim=1)
+    inside = ((norms > lo) & (norms < hi)).float().mean().item()
+    assert 0.995 < inside < 0.999
