@@ -160,14 +160,13 @@ def typical_set(frac_out: float, lo: float, hi: float, mean_norm: float,
 def arc_vs_line(u_ratio: float, length_ratio: float) -> str:
     """U(arc)/U(line) split into length × mean weight f, as a clause."""
     f_ratio = u_ratio / length_ratio
-    head = (f"the arc is {length_ratio:.3f}× as long as the chord and its U "
-            f"is {u_ratio:.3f}× the line's")
+    head = (f"the arc is {length_ratio:.3f}× as long as the chord, its U "
+            f"is {u_ratio:.3f}× the line's and its mean weight f is "
+            f"{f_ratio:.3f}× the line's")
     if u_ratio > 1:
-        return head + (f", so on the shell paths cost more (mean f "
-                       f"{f_ratio:.3f}× the line's)")
-    return head + (f": on the shell G's images are closer to both ends "
-                   f"(mean f {f_ratio:.3f}× the line's), which more than "
-                   "pays for the longer path")
+        return head + ": on the shell this path costs more than the chord"
+    return head + (": on the shell G's images are closer to both ends, "
+                   "which more than pays for the longer path")
 
 
 def quality_price(fid: tuple[float, float], cov: tuple[float, float]) -> str:

@@ -49,7 +49,7 @@ def test_inversion_verdicts():
 
 
 def test_path_verdicts():
-    assert "cost more" in v.arc_vs_line(1.2, 1.1)
+    assert "costs more" in v.arc_vs_line(1.2, 1.1)
     assert "more than pays" in v.arc_vs_line(0.9, 1.1)
     assert "worse by FID" in v.quality_price((60, 50), (0.9, 0.9))
     assert "better by FID" in v.quality_price((40, 50), (0.9, 0.8))
