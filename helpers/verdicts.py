@@ -275,3 +275,17 @@ def argmin_answer(final: list[str]) -> str:
                 f"yes; the others are {rest}. ")
     return (f"Is the argmin a local minimum? No code passes the "
             f"second-order test: {rest}. ")
+
+
+# float64 steps of size ~ η R carry rounding errors near 1e-16 of their
+# size; anything above 1e-9 of it is a real difference.
+ROUNDING = 1e-9
+
+
+def matches_closed_form(err: float, scale: float) -> str:
+    """Parenthetical: does the simulator's step equal the closed form, given
+    the largest difference `err` and the size `scale` of the steps?"""
+    if err <= ROUNDING * scale:
+        return "(equal up to floating-point rounding)"
+    return ("(a difference beyond floating-point rounding: the simulator "
+            "does not implement the update of part (a))")

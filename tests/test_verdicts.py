@@ -89,3 +89,9 @@ def test_argmin_answer():
     assert "Yes: all 2" in v.argmin_answer([lm, lm])
     assert "For 1 of 3 codes, yes" in v.argmin_answer([lm, sd, nc])
     assert "No code passes" in v.argmin_answer([sd, nc])
+
+
+def test_matches_closed_form():
+    assert "equal up to" in v.matches_closed_form(1e-16, 1.0)
+    assert "does not implement" in v.matches_closed_form(1e-6, 1.0)
+    assert "equal up to" in v.matches_closed_form(1e-6, 1e4)
