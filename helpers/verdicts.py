@@ -247,9 +247,11 @@ def local_minima(found: list[str], final: list[str], lam_min: list[float],
             "are saddle points"
         out.append(f"{len(sads)} {verb}: stationary, but with "
                    f"a negative eigenvalue down to {lo:.3g}.")
-    else:
+    elif mins:
         out.append("None is a saddle: no stationary code has a negative "
                    "eigenvalue beyond the tolerance.")
+    else:
+        out.append("None is a saddle either, since no code is stationary.")
     if ncs:
         verb = "is" if len(ncs) == 1 else "are"
         out.append(f"{len(ncs)} {verb} still not converged after "
