@@ -1,5 +1,7 @@
 """Conclusions as functions of the measured numbers (HW2 2a–2e, HW3 Q1, Q3).
 
+The sentences are Markdown (for `report.md`): a literal asterisk is "\\*".
+
 Each function takes numbers a notebook measured and returns the sentence
 that states what they show, worded for every outcome; the thresholds are
 module constants so that the tests can check both sides of each.
@@ -97,14 +99,14 @@ RESTART_GAIN = 0.05
 def distinct_codes(frac_same: float, pairs: int) -> str:
     """Do different starts reach different z*? From the share of same-image
     pairs of codes closer than SAME_CODE × ‖z*‖."""
-    tol = f"{SAME_CODE:.0%} of ‖z*‖"
+    tol = f"{SAME_CODE:.0%} of ‖z\\*‖"
     if frac_same == 0:
-        return (f"Different initialisations give different z*: none of the "
+        return (f"Different initialisations give different z\\*: none of the "
                 f"{pairs} same-image pairs of codes is closer than {tol}.")
     if frac_same == 1:
-        return (f"Different initialisations reach the same z*: all {pairs} "
+        return (f"Different initialisations reach the same z\\*: all {pairs} "
                 f"same-image pairs of codes are closer than {tol}.")
-    return (f"Some initialisations reach the same z* and others do not: "
+    return (f"Some initialisations reach the same z\\* and others do not: "
             f"{frac_same:.0%} of the {pairs} same-image pairs of codes are "
             f"closer than {tol}.")
 
@@ -141,8 +143,8 @@ def typical_set(frac_out: float, lo: float, hi: float, mean_norm: float,
                 root_d: float) -> str:
     """Do the codes leave N(0, I)'s typical shell? From the share of ‖z*‖
     outside [lo, hi], the band holding 99.7 % of the prior's norms."""
-    text = (f"{frac_out:.0%} of the codes have ‖z*‖ outside [{lo:.1f}, "
-            f"{hi:.1f}], where 99.7 % of N(0, I) draws lie, and ‖z*‖ "
+    text = (f"{frac_out:.0%} of the codes have ‖z\\*‖ outside [{lo:.1f}, "
+            f"{hi:.1f}], where 99.7 % of N(0, I) draws lie, and ‖z\\*‖ "
             f"averages {mean_norm:.1f} = {mean_norm / root_d:.2f} √d")
     if frac_out > 0.5:
         return (f"The codes leave the prior's typical set: {text}; 2d "

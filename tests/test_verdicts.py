@@ -34,7 +34,7 @@ def test_compare_and_epoch_time():
 
 def test_inversion_verdicts():
     assert v.distinct_codes(0.0, 10).startswith("Different init")
-    assert "same z*: all 10" in v.distinct_codes(1.0, 10)
+    assert "same z\\*: all 10" in v.distinct_codes(1.0, 10)
     assert v.distinct_codes(0.3, 10).startswith("Some")
     assert "separate basins" in v.basins(0.6, 10, 0.05)
     assert "only some" in v.basins(0.4, 10, 0.05)
