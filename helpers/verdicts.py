@@ -219,10 +219,12 @@ def sample_noise(grad_norm: float, var_plain: float, var_base: float) -> str:
 
 def local_minima(found: list[str], final: list[str], lam_min: list[float],
                  lam_ratio: list[float], steps: list[int], cap: int,
-                 moved: float) -> str:
+                 moved: float, rel_dec: list[float],
+                 drop: list[float]) -> str:
     """One sentence per verdict of the second-order test (2c), from the
-    verdicts as found and after Newton refinement, each final code's λ_min
-    and λ_min/λ_max, the Newton steps taken and the largest ‖Δz‖."""
+    verdicts as found and after Newton refinement, each final code's λ_min,
+    λ_min/λ_max, Newton steps, decrement / L and relative loss drop during
+    refinement, and the largest ‖Δz‖."""
     n = len(final)
     ids = {k: [i for i, x in enumerate(final) if x == k] for k in
            ("local minimum", "saddle", "not converged")}
@@ -257,12 +259,21 @@ def local_minima(found: list[str], final: list[str], lam_min: list[float],
     if ncs:
         verb = "is" if len(ncs) == 1 else "are"
         out.append(f"{len(ncs)} {verb} still not converged after "
-                   f"{max(steps[i] for i in ncs)} Newton steps (the cap), "
-                   "so the test cannot classify them.")
+                   f"{max(steps[i] for i in ncs)} Newton steps (the cap): "
+                   f"their loss fell by a median {_median(drop, ncs):.1%} "
+                   "while refined, and their Newton decrement is still a "
+                   f"median {_median(rel_dec, ncs):.2g} × L, so the test "
+                   "cannot classify them.")
     elif refined:
         out.append(f"None remains unconverged: the refined codes needed "
                    f"at most {max(steps)} Newton steps.")
     return " ".join(out)
+
+
+def _median(values: list[float], ids: list[int]) -> float:
+    """Median (lower middle) of values at the indices ids."""
+    chosen = sorted(values[i] for i in ids)
+    return chosen[(len(chosen) - 1) // 2]
 
 
 def argmin_answer(final: list[str]) -> str:

@@ -69,19 +69,23 @@ def test_sample_noise():
 def test_local_minima_sentences():
     lm, sd, nc = "local minimum", "saddle", "not converged"
     text = v.local_minima([lm, lm], [lm, lm], [0.1, 0.2], [1e-3, 2e-3],
-                          [0, 0], 5, 0.0)
+                          [0, 0], 5, 0.0, [0.0, 0.0], [0.0, 0.0])
     assert "All 2 codes are local minima" in text
     assert "none needed refining" in text and "None is a saddle" in text
     text = v.local_minima([nc, lm, nc], [sd, lm, nc], [-0.5, 0.2, 0.1],
-                          [-0.1, 1e-3, 0.0], [2, 0, 5], 5, 0.3)
+                          [-0.1, 1e-3, 0.0], [2, 0, 5], 5, 0.3,
+                          [0.0, 0.0, 0.4], [0.1, 0.0, 0.05])
     assert "1 of 3 codes are local minima" in text
     assert "1 is a saddle point" in text and "down to -0.5" in text
     assert "1 is still not converged after 5" in text
     assert "the other 2 were refined" in text
-    text = v.local_minima([nc], [lm], [0.1], [1e-2], [3], 5, 0.1)
+    text = v.local_minima([nc], [lm], [0.1], [1e-2], [3], 5, 0.1, [0.0],
+                          [0.01])
     assert "None remains unconverged" in text and "at most 3" in text
-    text = v.local_minima([nc], [nc], [0.1], [1e-2], [5], 5, 0.1)
+    text = v.local_minima([nc], [nc], [0.1], [1e-2], [5], 5, 0.1, [0.3],
+                          [0.02])
     assert "No code passes" in text and "no code is stationary" in text
+    assert "fell by a median 2.0%" in text and "median 0.3 × L" in text
 
 
 def test_argmin_answer():
