@@ -436,6 +436,15 @@ def check_minima(gen: nn.Module, z: torch.Tensor, targets: torch.Tensor,
     return _cpu(first), _cpu(final), steps
 
 
+@torch.no_grad()
+def outward_change(gen: nn.Module, z: torch.Tensor, targets: torch.Tensor,
+                   factor: float = 1.1) -> torch.Tensor:
+    """L(factor · z) / L(z) − 1 per code: < 0 where the loss still falls
+    radially outward, i.e. towards larger ‖z‖ (N,)."""
+    return (recon_loss(gen, factor * z, targets)
+            / recon_loss(gen, z, targets) - 1)
+
+
 def _unconverged(crit: Critical) -> torch.Tensor:
     """Row indices whose verdict is "not converged"."""
     return torch.tensor([i for i, v in enumerate(crit.verdict)

@@ -270,6 +270,23 @@ def local_minima(found: list[str], final: list[str], lam_min: list[float],
     return " ".join(out)
 
 
+def outward(changes: list[float], factor: float) -> str:
+    """Sentence on L(factor · z)/L(z) − 1 of the unconverged codes."""
+    if not changes:
+        return ""
+    lower = sum(c < 0 for c in changes) / len(changes)
+    mid = _median(changes, range(len(changes)))
+    head = (f"Scaling the unconverged codes by {factor:g} (outward) changes "
+            f"their loss by a median {mid:+.2%} and lowers it for "
+            f"{lower:.0%} of them: ")
+    if lower > 0.5:
+        return head + ("most of them still descend towards larger ‖z‖, "
+                       "away from the prior's shell.")
+    if lower > 0:
+        return head + "only some still descend in that direction."
+    return head + "none descends in that direction."
+
+
 def _median(values: list[float], ids: list[int]) -> float:
     """Median (lower middle) of values at the indices ids."""
     chosen = sorted(values[i] for i in ids)

@@ -247,3 +247,12 @@ def test_typical_norm_band_holds_997_permille_of_the_prior():
     norms = torch.randn(200_000, 128).norm(dim=1)
     inside = ((norms > lo) & (norms < hi)).float().mean().item()
     assert 0.995 < inside < 0.999
+
+
+def test_outward_change_on_linear_generator():
+    # x = A (2 z): L(s z) = (s − 2)² ‖A z‖², so L(1.1 z)/L(z) − 1 = 0.81 − 1
+    gen = Linear(well_conditioned())
+    z = torch.randn(3, D)
+    change = inv.outward_change(gen, z, gen(2 * z).detach())
+    assert torch.allclose(change, torch.full((3,), 0.81 - 1), atol=1e-4)
+    assert (inv.outward_change(gen, z, gen(0.5 * z).detach()) > 0).all()

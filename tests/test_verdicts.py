@@ -99,3 +99,10 @@ def test_matches_closed_form():
     assert "equal up to" in v.matches_closed_form(1e-16, 1.0)
     assert "does not implement" in v.matches_closed_form(1e-6, 1.0)
     assert "equal up to" in v.matches_closed_form(1e-6, 1e4)
+
+
+def test_outward():
+    assert v.outward([], 1.1) == ""
+    assert "most of them still descend" in v.outward([-0.1, -0.2, 0.1], 1.1)
+    assert "only some" in v.outward([-0.1, 0.2, 0.1], 1.1)
+    assert "none descends" in v.outward([0.1], 1.1)
