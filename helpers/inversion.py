@@ -7,6 +7,7 @@ tensor. The generator is frozen (eval mode, no parameter gradients); only the
 codes are optimised. Images are in the generator's range [−1, 1].
 """
 
+import copy
 from dataclasses import dataclass
 
 import torch
@@ -244,6 +245,13 @@ def optimise_path(gen: nn.Module, z_a: torch.Tensor, z_b: torch.Tensor,
     return PathResult(final.cpu(), torch.stack(history).cpu())
 
 
+def typical_norm_band(d: int, k: float = 3.0) -> tuple[float, float]:
+    """‖z‖ of z ~ N(0, I_d) is χ_d: mean ≈ √(d − ½), sd ≈ 1/√2 (d ≫ 1), so
+    mean ± k sd holds ≈ 99.7 % of draws for k = 3."""
+    mean, sd = (d - 0.5) ** 0.5, 0.5 ** 0.5
+    return mean - k * sd, mean + k * sd
+
+
 def best_codes(gen: nn.Module, images: torch.Tensor, restarts: int,
                steps: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """Codes on the shell ‖z‖ = √d (Adam, best of `restarts` starts) of
@@ -287,3 +295,179 @@ def min_u_summary(gen: nn.Module, x_a: torch.Tensor, x_b: torch.Tensor,
     return {"code_loss": loss.view(2, -1).T, "dz": (z_a - z_b).norm(dim=1)
             .cpu(), "u_line": u_line, "u_arc": u_arc, "u_shell": shell,
             "u_free": free}
+
+
+# ---- is z* a local minimum? (2c) --------------------------------------------
+
+# Tolerances, both scale-aware (unchanged if z or the pixels are rescaled):
+# * EIG_TOL: λ_min counts as negative only below −EIG_TOL · λ_max. The
+#   Hessian is computed in float64, whose rounding puts errors near
+#   1e-13 λ_max on its eigenvalues, so a curvature 10⁷ times larger is
+#   real; it also means a condition number up to 10⁶ still counts as
+#   positive definite.
+# * STATIONARY: the quadratic model's predicted remaining decrease, the
+#   Newton decrement ½ gᵀ|H|⁻¹g (|H|: eigenvalues in absolute value,
+#   floored at EIG_TOL · λ_max), must be below STATIONARY × L: no step the
+#   local model sees could lower ‖G(z) − x‖² by a millionth of its value.
+EIG_TOL = 1e-6
+STATIONARY = 1e-6
+VERDICTS = ("local minimum", "saddle", "not converged")
+
+
+def grad_hessian(gen: nn.Module, z: torch.Tensor, targets: torch.Tensor,
+                 chunk: int = 256
+                 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Per row i of z (N, d): Lᵢ = ‖G(zᵢ) − xᵢ‖², ∇Lᵢ (N, d) and the exact
+    Hessian ∇²Lᵢ (N, d, d), by d Hessian-vector products per chunk."""
+    out = [_grad_hessian(gen, zc, tc)
+           for zc, tc in zip(z.split(chunk), targets.split(chunk))]
+    return tuple(torch.cat(parts) for parts in zip(*out))
+
+
+def _grad_hessian(gen: nn.Module, z: torch.Tensor, targets: torch.Tensor
+                  ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """`grad_hessian` for one chunk."""
+    z = z.detach().requires_grad_(True)
+    loss = recon_loss(gen, z, targets)
+    (grad,) = torch.autograd.grad(loss.sum(), z, create_graph=True)
+    # Σⱼ Lⱼ(zⱼ) is separable, so ∂gᵢ/∂zⱼ = 0 for i ≠ j: differentiating
+    # Σᵢ gᵢₖ (an HVP with eₖ in every row) gives row k of every ∇²Lᵢ.
+    rows = [torch.autograd.grad(grad[:, k].sum(), z, retain_graph=True)[0]
+            for k in range(z.shape[1])]
+    return loss.detach(), grad.detach(), torch.stack(rows, 1)
+
+
+def decrement(grad: torch.Tensor, evals: torch.Tensor,
+              evecs: torch.Tensor) -> torch.Tensor:
+    """½ gᵀ|H|⁻¹g per row, |λ| floored at EIG_TOL · λ_max (N,)."""
+    floor = EIG_TOL * evals.abs().amax(1, keepdim=True)
+    proj = (evecs.transpose(1, 2) @ grad.unsqueeze(-1)).squeeze(-1)  # Qᵀg
+    return 0.5 * (proj.pow(2) / evals.abs().clamp_min(floor)).sum(1)
+
+
+def classify(rel_decrement: torch.Tensor, lam_min: torch.Tensor,
+             lam_max: torch.Tensor) -> list[str]:
+    """Per code: not converged (decrement > STATIONARY · L), else saddle
+    (λ_min < −EIG_TOL · λ_max), else local minimum."""
+    return ["not converged" if r > STATIONARY else
+            "saddle" if lo < -EIG_TOL * hi else "local minimum"
+            for r, lo, hi in zip(rel_decrement.tolist(), lam_min.tolist(),
+                                 lam_max.tolist())]
+
+
+@dataclass
+class Critical:
+    """Second-order test at codes z (N, d): loss, ‖∇L‖, decrement / L,
+    Hessian eigenvalues (N, d, ascending) and a verdict per code."""
+    z: torch.Tensor
+    loss: torch.Tensor
+    grad_norm: torch.Tensor
+    rel_decrement: torch.Tensor
+    evals: torch.Tensor
+    verdict: list[str]
+
+
+def second_order(gen: nn.Module, z: torch.Tensor,
+                 targets: torch.Tensor) -> tuple[Critical, torch.Tensor,
+                                                 torch.Tensor]:
+    """The test at z, plus ∇L and the eigenvectors (for a Newton step)."""
+    loss, grad, hess = grad_hessian(gen, z, targets)
+    evals, evecs = torch.linalg.eigh(hess)
+    energy = targets.flatten(1).pow(2).sum(1)
+    # relative to L; + 1e-12 ‖x‖² (float64 rounding) avoids 0/0 at L = 0
+    rel = decrement(grad, evals, evecs) / (loss + 1e-12 * energy)
+    crit = Critical(z.detach(), loss, grad.norm(dim=1), rel, evals,
+                    classify(rel, evals[:, 0], evals[:, -1]))
+    return crit, grad, evecs
+
+
+# Newton steps are local: each is at most TRUST × max(‖z‖, √d) long (10 %
+# of the code's norm, or of the prior's scale √d near the origin).
+TRUST = 0.1
+
+
+def newton_step(gen: nn.Module, z: torch.Tensor, targets: torch.Tensor,
+                crit: Critical, grad: torch.Tensor, evecs: torch.Tensor,
+                tries: int = 16) -> torch.Tensor:
+    """One Levenberg–Marquardt step per code, z − Q(Λ + μI)⁻¹Qᵀg with μ
+    from just above max(0, −λ_min) up ×4 per try until the step is within
+    the trust radius and L decreases (no step if no try succeeds)."""
+    lam = crit.evals
+    mu = (-lam[:, :1]).clamp_min(0) + EIG_TOL * lam[:, -1:].abs()
+    proj = (evecs.transpose(1, 2) @ grad.unsqueeze(-1)).squeeze(-1)
+    radius = TRUST * z.norm(dim=1).clamp_min(z.shape[1] ** 0.5)
+    new, todo = z.clone(), torch.ones(len(z), dtype=torch.bool,
+                                      device=z.device)
+    for _ in range(tries):
+        step = (evecs @ (proj / (lam + mu)).unsqueeze(-1)).squeeze(-1)
+        with torch.no_grad():
+            better = todo & (step.norm(dim=1) <= radius) & (
+                recon_loss(gen, z - step, targets) < crit.loss)
+        new[better] = (z - step)[better]
+        todo &= ~better
+        mu = torch.where(todo.unsqueeze(1), 4 * mu.clamp_min(
+            1e-3 * lam[:, -1:].abs()), mu)
+    return new
+
+
+def check_minima(gen: nn.Module, z: torch.Tensor, targets: torch.Tensor,
+                 max_steps: int) -> tuple[Critical, Critical, torch.Tensor]:
+    """Classify codes z (N, d) of images targets (N, 1, H, W) as found, on
+    a float64 copy of G; then Newton-refine the not-converged ones, up to
+    `max_steps` steps each, and classify again. → (as found, final,
+    Newton steps taken per code), all on the CPU."""
+    gen64 = freeze(copy.deepcopy(gen).double())
+    z, targets = z.double(), targets.double()
+    first, grad, evecs = second_order(gen64, z, targets)
+    final = _select(first, torch.arange(len(z), device=z.device))
+    steps = torch.zeros(len(z), dtype=torch.long)
+    todo = _unconverged(first)
+    grad, evecs = grad[todo], evecs[todo]
+    for _ in range(max_steps):
+        if not len(todo):
+            break
+        moved = newton_step(gen64, final.z[todo], targets[todo],
+                            _select(final, todo), grad, evecs)
+        steps[todo.cpu()] += 1
+        sub, grad, evecs = second_order(gen64, moved, targets[todo])
+        _assign(final, todo, sub)
+        keep = _unconverged(sub)
+        todo, grad, evecs = todo[keep], grad[keep], evecs[keep]
+    return _cpu(first), _cpu(final), steps
+
+
+@torch.no_grad()
+def outward_change(gen: nn.Module, z: torch.Tensor, targets: torch.Tensor,
+                   factor: float = 1.1) -> torch.Tensor:
+    """L(factor · z) / L(z) − 1 per code: < 0 where the loss still falls
+    radially outward, i.e. towards larger ‖z‖ (N,)."""
+    return (recon_loss(gen, factor * z, targets)
+            / recon_loss(gen, z, targets) - 1)
+
+
+def _unconverged(crit: Critical) -> torch.Tensor:
+    """Row indices whose verdict is "not converged"."""
+    return torch.tensor([i for i, v in enumerate(crit.verdict)
+                         if v == "not converged"], dtype=torch.long,
+                        device=crit.z.device)
+
+
+def _select(crit: Critical, idx: torch.Tensor) -> Critical:
+    """The rows `idx` of a Critical (a copy)."""
+    return Critical(crit.z[idx], crit.loss[idx], crit.grad_norm[idx],
+                    crit.rel_decrement[idx], crit.evals[idx],
+                    [crit.verdict[i] for i in idx.tolist()])
+
+
+def _assign(crit: Critical, idx: torch.Tensor, sub: Critical) -> None:
+    """Overwrite the rows `idx` of `crit` with `sub` (in place)."""
+    for name in ("z", "loss", "grad_norm", "rel_decrement", "evals"):
+        getattr(crit, name)[idx] = getattr(sub, name)
+    for i, v in zip(idx.tolist(), sub.verdict):
+        crit.verdict[i] = v
+
+
+def _cpu(crit: Critical) -> Critical:
+    """A Critical with its tensors on the CPU."""
+    return Critical(crit.z.cpu(), crit.loss.cpu(), crit.grad_norm.cpu(),
+                    crit.rel_decrement.cpu(), crit.evals.cpu(), crit.verdict)

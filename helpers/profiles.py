@@ -87,13 +87,15 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
     # HW2 2e: 2a's GAN + a path-energy penalty, the same epochs as 2a.
     "hw2_2e_path_reg": MNIST_GAN_PROFILES,
     # HW2 2c: invert 2a's generator; B test images × R random starts, Adam
-    # and plain gradient descent for the same number of steps.
+    # and plain gradient descent for the same number of steps; then at most
+    # `newton_steps` Newton steps for codes not yet stationary.
     "hw2_2c_inversion": {
-        "smoke": dict(num_images=8, restarts=10, steps=30, segment_points=9),
+        "smoke": dict(num_images=8, restarts=10, steps=30, segment_points=9,
+                      newton_steps=5),
         "quick": dict(num_images=8, restarts=16, steps=1_000,
-                      segment_points=33),
+                      segment_points=33, newton_steps=20),
         "full": dict(num_images=16, restarts=32, steps=3_000,
-                     segment_points=65),
+                     segment_points=65, newton_steps=30),
     },
     # HW2 2d/2e: P image pairs; codes by shell-constrained inversion
     # (R starts, best kept), paths of K points optimised for `iters` steps.

@@ -159,3 +159,100 @@ def test_path_energy_gradient_reaches_generator():
     gen = Linear(well_conditioned())
     path_energy(gen, torch.randn(4, D)).backward()
     assert gen.a.grad is not None and gen.a.grad.abs().sum() > 0
+
+
+class Saddle(nn.Module):
+    """G(z) = (z₁, z₂²/2): with x = (0, c), c > 0, L = z₁² + (z₂²/2 − c)²
+    has ∇L(0) = 0 and ∇²L(0) = diag(2, −2c) (a saddle), and minima at
+    z = (0, ±√(2c)) with ∇²L = diag(2, 4c)."""
+    z_dim = 2
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return torch.stack([z[:, 0], z[:, 1] ** 2 / 2], 1).view(-1, 1, 1, 2)
+
+
+def test_grad_hessian_of_linear_generator_is_closed_form():
+    # L = ‖A z − x‖²: ∇L = 2Aᵀ(A z − x), ∇²L = 2AᵀA at every z
+    torch.manual_seed(4)
+    a_mat = well_conditioned(4).double()
+    gen = inv.freeze(Linear(a_mat).double())
+    z, x = torch.randn(5, D).double(), torch.randn(5, 1, 2, 4).double()
+    loss, grad, hess = inv.grad_hessian(gen, z, x, chunk=2)
+    resid = z @ a_mat.T - x.flatten(1)
+    assert torch.allclose(loss, resid.pow(2).sum(1))
+    assert torch.allclose(grad, 2 * resid @ a_mat)
+    assert torch.allclose(hess, (2 * a_mat.T @ a_mat).expand(5, D, D))
+
+
+def test_linear_generator_minimum_is_found_and_confirmed():
+    # A is invertible: the minimiser is z = A⁻¹x (least squares), L = 0
+    torch.manual_seed(5)
+    a_mat = well_conditioned(5)
+    gen = Linear(a_mat)
+    x = torch.randn(3, 1, 2, 4)
+    z_ls = torch.linalg.lstsq(a_mat.double(),
+                              x.flatten(1).double().T).solution.T
+    found, final, steps = inv.check_minima(gen, z_ls, x, 5)
+    assert found.verdict == ["local minimum"] * 3 and steps.sum() == 0
+    lam = torch.linalg.eigvalsh(2 * a_mat.T.double() @ a_mat.double())
+    assert torch.allclose(found.evals, lam.expand(3, -1), rtol=1e-5)
+    # far from it: not converged, and Newton steps (each at most
+    # TRUST · max(‖z‖, √d) long) get there
+    start = z_ls.float() + 1
+    found, final, steps = inv.check_minima(gen, start, x, 30)
+    assert found.verdict == ["not converged"] * 3
+    assert final.verdict == ["local minimum"] * 3
+    assert (steps >= 1).all() and (steps <= 30).all()
+    moved = (final.z - start.double()).norm(dim=1)
+    bound = inv.TRUST * torch.maximum(start.norm(dim=1) + moved,
+                                      torch.tensor(D ** 0.5)).double()
+    assert (moved <= steps * bound).all()
+    assert torch.allclose(final.z, z_ls, atol=1e-6)
+
+
+def test_saddle_is_classified_and_refinement_is_capped():
+    gen, c = Saddle(), 1.0
+    x = torch.tensor([0.0, c]).view(1, 1, 1, 2).expand(3, -1, -1, -1)
+    z = torch.tensor([[0.0, 0.0],            # the saddle
+                      [0.0, 2 ** 0.5],       # the minimum z = (0, √(2c))
+                      [0.3, 1.7]], dtype=torch.float64)  # neither
+    found, final, steps = inv.check_minima(gen, z, x, 0)
+    assert found.verdict == ["saddle", "local minimum", "not converged"]
+    assert final.verdict == found.verdict and steps.sum() == 0
+    assert torch.allclose(found.evals[0], torch.tensor([-2 * c, 2.0])
+                          .double())
+    assert torch.allclose(found.evals[1], torch.tensor([2.0, 4 * c])
+                          .double())
+    # with steps allowed, the third code converges to the minimum
+    found, final, steps = inv.check_minima(gen, z, x, 20)
+    assert final.verdict == ["saddle", "local minimum", "local minimum"]
+    assert steps.tolist()[:2] == [0, 0] and 1 <= steps[2] <= 20
+    assert torch.allclose(final.z[2], torch.tensor([0.0, 2 ** 0.5]).double(),
+                          atol=1e-6)
+
+
+def test_classify_thresholds():
+    hi = torch.tensor([1.0, 1.0, 1.0, 1.0])
+    lo = torch.tensor([0.5, -2 * inv.EIG_TOL, -0.5 * inv.EIG_TOL, 0.5])
+    rel = torch.tensor([0.0, 0.0, 0.0, 2 * inv.STATIONARY])
+    assert inv.classify(rel, lo, hi) == [
+        "local minimum", "saddle", "local minimum", "not converged"]
+    rel = torch.tensor([0.5 * inv.STATIONARY] * 4)
+    assert inv.classify(rel, lo, hi)[3] == "local minimum"
+
+
+def test_typical_norm_band_holds_997_permille_of_the_prior():
+    torch.manual_seed(6)
+    lo, hi = inv.typical_norm_band(128)
+    norms = torch.randn(200_000, 128).norm(dim=1)
+    inside = ((norms > lo) & (norms < hi)).float().mean().item()
+    assert 0.995 < inside < 0.999
+
+
+def test_outward_change_on_linear_generator():
+    # x = A (2 z): L(s z) = (s − 2)² ‖A z‖², so L(1.1 z)/L(z) − 1 = 0.81 − 1
+    gen = Linear(well_conditioned())
+    z = torch.randn(3, D)
+    change = inv.outward_change(gen, z, gen(2 * z).detach())
+    assert torch.allclose(change, torch.full((3,), 0.81 - 1), atol=1e-4)
+    assert (inv.outward_change(gen, z, gen(0.5 * z).detach()) > 0).all()

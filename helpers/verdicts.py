@@ -1,0 +1,323 @@
+"""Conclusions as functions of the measured numbers (HW2 2a–2e, HW3 Q1, Q3).
+
+The sentences are Markdown (for `report.md`): a literal asterisk is "\\*".
+
+Each function takes numbers a notebook measured and returns the sentence
+that states what they show, worded for every outcome; the thresholds are
+module constants so that the tests can check both sides of each.
+"""
+
+from collections.abc import Sequence
+
+# Mean discriminator BCE per epoch below which D wins outright: the loss is
+# BCE(real, 1) + BCE(fake, 0), so 0.05 means σ(D) > 0.975 on real and
+# < 0.025 on fake images on average (the starved-generator regime).
+D_WINS = 0.05
+# Class coverage = H(predicted classes) / log 10; exp(H) = 10^coverage is
+# the number of equally used classes, so below 0.5 the samples use about
+# three classes or fewer (≈ 3.2): few modes.
+FEW_MODES = 0.5
+# A ratio within ±3 % of 1 counts as "about the same".
+SAME = 0.03
+
+
+def collapse_epoch(d_loss: Sequence[float]) -> int | None:
+    """First epoch (1-based) whose mean D loss is below D_WINS, or None."""
+    return next((e + 1 for e, v in enumerate(d_loss) if v < D_WINS), None)
+
+
+def compare(ratio: float, lower: str = "lower", higher: str = "higher",
+            same: str = "about the same (within 3 %)") -> str:
+    """Word a ratio new/old: lower, higher, or about the same (±SAME)."""
+    if ratio < 1 - SAME:
+        return lower
+    return higher if ratio > 1 + SAME else same
+
+
+def collapse(history: dict[str, Sequence[float]], lead: str = "") -> str:
+    """Whether a GAN run collapsed, by its D loss and its class coverage;
+    `lead` starts the sentence (e.g. "For the regular GAN, ")."""
+    d, g, cov = history["d_loss"], history["g_loss"], history["coverage"]
+    e = collapse_epoch(d)
+    if e:
+        loss = (f"the discriminator wins outright at epoch {e} (mean loss "
+                f"{d[e - 1]:.3f} < {D_WINS}, generator loss "
+                f"{g[e - 1]:.2f})")
+    else:
+        loss = (f"the discriminator never wins outright: its mean loss "
+                f"stays above {D_WINS} in all {len(d)} epochs (lowest "
+                f"{min(d):.3f}) and the generator loss is at most "
+                f"{max(g):.2f}")
+    few = cov[-1] < FEW_MODES
+    modes = (f"the last epoch's samples have class coverage {cov[-1]:.2f} "
+             f"(about {10 ** cov[-1]:.1f} equally used classes; lowest over "
+             f"epochs {min(cov):.2f})")
+    if e and few:
+        end = "training collapsed on both counts."
+    elif e:
+        end = ("the game collapsed by the loss test although the samples "
+               "still spread over the classes.")
+    elif few:
+        end = ("the generator has collapsed onto few modes although the "
+               "losses stay bounded.")
+    else:
+        end = ("training did not collapse by either test.")
+    start = lead + loss if lead else loss[0].upper() + loss[1:]
+    return f"{start}; {modes}: {end}"
+
+
+def epoch_time(ratio: float, critic_steps: int) -> str:
+    """Explain the measured WGAN-GP/GAN seconds-per-epoch ratio."""
+    head = (f"One WGAN-GP epoch takes {ratio:.2f}× as long as a GAN epoch "
+            "(timings from each run's own training session): ")
+    why = (f"both pay a double backward for their penalty on every "
+           f"critic/discriminator step, and WGAN-GP updates the generator "
+           f"only once per {critic_steps} critic steps")
+    if ratio < 1 - SAME:
+        return head + f"it is faster, as expected, since {why}."
+    if ratio > 1 + SAME:
+        return (head + f"it is slower, although {why}; so in this run "
+                "something other than the generator updates dominates the "
+                "epoch time (this measurement does not say what).")
+    return (head + f"about the same, although {why}: the saved generator "
+            "updates are a small part of an epoch in this run.")
+
+
+# ---- HW2 2c: inversion from many starts -----------------------------------
+
+# Two codes of one image count as the same z* when they are closer than
+# this fraction of ‖z*‖: Adam moves each coordinate by up to lr = 0.05 per
+# step, i.e. by up to 0.05 √d ≈ 0.05 ‖z*‖ for codes near the shell, so
+# closer codes are indistinguishable from one point seen through Adam's
+# jitter.
+SAME_CODE = 0.05
+# Restarts "pay" when the best of R starts is at least 5 % below the
+# median start's loss.
+RESTART_GAIN = 0.05
+
+
+def distinct_codes(frac_same: float, pairs: int) -> str:
+    """Do different starts reach different z*? From the share of same-image
+    pairs of codes closer than SAME_CODE × ‖z*‖."""
+    tol = f"{SAME_CODE:.0%} of ‖z\\*‖"
+    if frac_same == 0:
+        return (f"Different initialisations give different z\\*: none of the "
+                f"{pairs} same-image pairs of codes is closer than {tol}.")
+    if frac_same == 1:
+        return (f"Different initialisations reach the same z\\*: all {pairs} "
+                f"same-image pairs of codes are closer than {tol}.")
+    return (f"Some initialisations reach the same z\\* and others do not: "
+            f"{frac_same:.0%} of the {pairs} same-image pairs of codes are "
+            f"closer than {tol}.")
+
+
+def basins(frac_ridge: float, pairs: int, median_rel: float) -> str:
+    """What the barrier test says: share of pairs separated by a ridge."""
+    head = (f"In {frac_ridge:.0%} of the {pairs} same-image pairs the loss "
+            "along the straight segment rises more than 1 % above both ends "
+            f"(median barrier {median_rel:.1%} of the end loss), so ")
+    if frac_ridge > 0.5:
+        return head + ("most of these codes sit in separate basins: "
+                       "‖G(z) − x‖² is non-convex in z and where gradient "
+                       "descent ends depends on the start. ")
+    if frac_ridge > 0:
+        return head + ("only some pairs are separated by a ridge; the "
+                       "others are joined by a segment without one. ")
+    return head + ("no pair is separated by a ridge along its segment: "
+                   "this test finds no sign of separate basins. ")
+
+
+def restarts(best: float, typical: float, num: int) -> str:
+    """Do restarts pay? Median best-of-`num` loss vs the median start's."""
+    gain = 1 - best / typical
+    text = (f"keeping the best of {num} starts gives a median loss of "
+            f"{best:.1f} against {typical:.1f} for a typical start "
+            f"({gain:.0%} lower)")
+    if gain >= RESTART_GAIN:
+        return f"Restarts pay: {text}."
+    return (f"Restarts barely pay: {text}, less than "
+            f"{RESTART_GAIN:.0%}.")
+
+
+def typical_set(frac_out: float, lo: float, hi: float, mean_norm: float,
+                root_d: float) -> str:
+    """Do the codes leave N(0, I)'s typical shell? From the share of ‖z*‖
+    outside [lo, hi], the band holding 99.7 % of the prior's norms."""
+    text = (f"{frac_out:.0%} of the codes have ‖z\\*‖ outside [{lo:.1f}, "
+            f"{hi:.1f}], where 99.7 % of N(0, I) draws lie, and ‖z\\*‖ "
+            f"averages {mean_norm:.1f} = {mean_norm / root_d:.2f} √d")
+    if frac_out > 0.5:
+        return (f"The codes leave the prior's typical set: {text}; 2d "
+                "therefore inverts on the shell ‖z‖ = √d.")
+    if frac_out > 0:
+        return (f"Some codes leave the prior's typical set: {text}; 2d "
+                "inverts on the shell ‖z‖ = √d so that none do.")
+    return (f"The codes stay in the prior's typical set: {text}; 2d "
+            "inverts on the shell ‖z‖ = √d all the same, so that this "
+            "holds by construction.")
+
+
+# ---- HW2 2d, 2e: latent paths ----------------------------------------------
+
+def arc_vs_line(u_ratio: float, length_ratio: float) -> str:
+    """U(arc)/U(line) split into length × mean weight f, as a clause."""
+    f_ratio = u_ratio / length_ratio
+    head = (f"the arc is {length_ratio:.3f}× as long as the chord, its U "
+            f"is {u_ratio:.3f}× the line's and its mean weight f is "
+            f"{f_ratio:.3f}× the line's")
+    if u_ratio > 1:
+        return head + ": on the shell this path costs more than the chord"
+    return head + (": on the shell G's images are closer to both ends, "
+                   "which more than pays for the longer path")
+
+
+def quality_price(fid: tuple[float, float], cov: tuple[float, float]) -> str:
+    """Sample quality of the regularised vs the baseline generator, from
+    (regularised, baseline) FID (lower is better) and coverage."""
+    word = compare(fid[0] / fid[1], "better", "worse", "about the same")
+    cov_word = compare(cov[0] / cov[1], "lower", "higher", "about the same")
+    return (f"Sample quality is {word} by FID ({fid[0]:.1f} vs "
+            f"{fid[1]:.1f}, within 3 % counting as the same) and class "
+            f"coverage is {cov_word} ({cov[0]:.3f} vs {cov[1]:.3f}).")
+
+
+def tradeoff(u_ratio: float, fid_ratio: float) -> str:
+    """Does a lower min U come at the price of FID? From regularised/
+    baseline ratios of min U and of FID."""
+    u, f = compare(u_ratio), compare(fid_ratio)
+    if u == "lower" and f == "higher":
+        return ("Both moved as the bound predicts: min U fell and FID rose. "
+                "With the prior fixed, the room for a lower min U is the "
+                "factor c, and paths whose images stay close to both ends "
+                "are blends, which FID penalises; μ sets where on this "
+                "trade-off we sit.")
+    if u == "lower":
+        return ("Here min U fell without a higher FID: at this μ the "
+                "trade-off the bound suggests (lower c by blending digits, "
+                "which FID penalises) does not show; a larger μ may reach "
+                "it.")
+    return (f"At this μ the regulariser does not lower min U (ratio "
+            f"{u_ratio:.3f}), so this run shows no trade-off between min U "
+            f"and sample quality (FID ratio {fid_ratio:.3f}).")
+
+
+# ---- HW3 Q1: the single-sample policy gradient ----------------------------
+
+def sample_noise(grad_norm: float, var_plain: float, var_base: float) -> str:
+    """Is one sample mostly noise, and is the noise mostly the offset?"""
+    snr = var_plain / grad_norm ** 2
+    first = (f"the noise's total variance is {snr:.2g}× the squared norm "
+             "of the exact gradient, so one sample is "
+             + ("mostly noise" if snr > 1 else "mostly signal"))
+    share = 1 - var_base / var_plain
+    second = (f"the baseline $b = \\bar R$ removes {share:.0%} of it, so "
+              + ("most of the noise comes from the common positive offset "
+                 "of the rewards" if share > 0.5 else
+                 "the common offset of the rewards is not the main source"))
+    return f"{first}; {second}."
+
+
+def local_minima(found: list[str], final: list[str], lam_min: list[float],
+                 lam_ratio: list[float], steps: list[int], cap: int,
+                 moved: float, rel_dec: list[float],
+                 drop: list[float]) -> str:
+    """One sentence per verdict of the second-order test (2c), from the
+    verdicts as found and after Newton refinement, each final code's λ_min,
+    λ_min/λ_max, Newton steps, decrement / L and relative loss drop during
+    refinement, and the largest ‖Δz‖."""
+    n = len(final)
+    ids = {k: [i for i, x in enumerate(final) if x == k] for k in
+           ("local minimum", "saddle", "not converged")}
+    mins, sads, ncs = ids.values()
+    refined = sum(x == "not converged" for x in found)
+    out = [f"As the inversion left them, {n - refined} of {n} codes pass the "
+           "stationarity test; "
+           + (f"the other {refined} were refined by Newton steps (at most "
+              f"{cap} each; they moved by at most {moved:.2g} in z)."
+              if refined else "none needed refining.")]
+    if mins:
+        lo = min(lam_min[i] for i in mins)
+        ratio = min(lam_ratio[i] for i in mins)
+        out.append(("All" if len(mins) == n else f"{len(mins)} of")
+                   + f" {n} codes are local minima: stationary, with the "
+                   f"Hessian's smallest eigenvalue at least {lo:.3g} "
+                   f"(≥ {ratio:.2g} λ_max), i.e. positive curvature in "
+                   "every direction.")
+    else:
+        out.append("No code passes as a local minimum.")
+    if sads:
+        lo = min(lam_min[i] for i in sads)
+        verb = "is a saddle point" if len(sads) == 1 else \
+            "are saddle points"
+        out.append(f"{len(sads)} {verb}: stationary, but with "
+                   f"a negative eigenvalue down to {lo:.3g}.")
+    elif mins:
+        out.append("None is a saddle: no stationary code has a negative "
+                   "eigenvalue beyond the tolerance.")
+    else:
+        out.append("None is a saddle either, since no code is stationary.")
+    if ncs:
+        verb = "is" if len(ncs) == 1 else "are"
+        out.append(f"{len(ncs)} {verb} still not converged after "
+                   f"{max(steps[i] for i in ncs)} Newton steps (the cap): "
+                   f"their loss fell by a median {_median(drop, ncs):.1%} "
+                   "while refined, and their Newton decrement is still a "
+                   f"median {_median(rel_dec, ncs):.2g} × L, so the test "
+                   "cannot classify them.")
+    elif refined:
+        out.append(f"None remains unconverged: the refined codes needed "
+                   f"at most {max(steps)} Newton steps.")
+    return " ".join(out)
+
+
+def outward(changes: list[float], factor: float) -> str:
+    """Sentence on L(factor · z)/L(z) − 1 of the unconverged codes."""
+    if not changes:
+        return ""
+    lower = sum(c < 0 for c in changes) / len(changes)
+    mid = _median(changes, range(len(changes)))
+    head = (f"Scaling the unconverged codes by {factor:g} (outward) changes "
+            f"their loss by a median {mid:+.2%} and lowers it for "
+            f"{lower:.0%} of them: ")
+    if lower > 0.5:
+        return head + ("most of them still descend towards larger ‖z‖, "
+                       "away from the prior's shell.")
+    if lower > 0:
+        return head + "only some still descend in that direction."
+    return head + "none descends in that direction."
+
+
+def _median(values: list[float], ids: list[int]) -> float:
+    """Median (lower middle) of values at the indices ids."""
+    chosen = sorted(values[i] for i in ids)
+    return chosen[(len(chosen) - 1) // 2]
+
+
+def argmin_answer(final: list[str]) -> str:
+    """Answer "is the argmin a local minimum?" from the final verdicts."""
+    n, k = len(final), final.count("local minimum")
+    rest = (f"{final.count('saddle')} saddle(s) and "
+            f"{final.count('not converged')} undecided")
+    if k == n:
+        return (f"Is the argmin a local minimum? Yes: all {n} codes pass "
+                "the second-order test (zero gradient, positive definite "
+                "Hessian). ")
+    if k:
+        return (f"Is the argmin a local minimum? For {k} of {n} codes, "
+                f"yes; the others are {rest}. ")
+    return (f"Is the argmin a local minimum? No code passes the "
+            f"second-order test: {rest}. ")
+
+
+# float64 steps of size ~ η R carry rounding errors near 1e-16 of their
+# size; anything above 1e-9 of it is a real difference.
+ROUNDING = 1e-9
+
+
+def matches_closed_form(err: float, scale: float) -> str:
+    """Parenthetical: does the simulator's step equal the closed form, given
+    the largest difference `err` and the size `scale` of the steps?"""
+    if err <= ROUNDING * scale:
+        return "(equal up to floating-point rounding)"
+    return ("(a difference beyond floating-point rounding: the simulator "
+            "does not implement the update of part (a))")

@@ -1,0 +1,108 @@
+"""Every verdict sentence on inputs on both sides of its thresholds."""
+
+from helpers import verdicts as v
+
+
+def hist(d_loss, coverage, g_loss=None):
+    return {"d_loss": d_loss, "g_loss": g_loss or [1.0] * len(d_loss),
+            "coverage": coverage}
+
+
+def test_collapse_by_loss_and_by_coverage():
+    below, above = v.D_WINS * 0.9, v.D_WINS * 1.1
+    few, many = v.FEW_MODES - 0.01, v.FEW_MODES + 0.01
+    assert v.collapse_epoch([0.5, below, 0.5]) == 2
+    assert v.collapse_epoch([0.5, above]) is None
+    ok = v.collapse(hist([0.5, above], [0.9, many]))
+    assert "never wins" in ok and "did not collapse" in ok
+    both = v.collapse(hist([0.5, below], [0.9, few]))
+    assert "wins outright at epoch 2" in both and "both counts" in both
+    loss = v.collapse(hist([below], [many]))
+    assert "by the loss test" in loss
+    modes = v.collapse(hist([above], [few]))
+    assert "few modes" in modes and "never wins" in modes
+    assert v.collapse(hist([above], [many]), "So, ").startswith("So, the")
+
+
+def test_compare_and_epoch_time():
+    assert v.compare(0.96) == "lower" and v.compare(1.04) == "higher"
+    assert v.compare(1.02).startswith("about the same")
+    assert "faster" in v.epoch_time(0.5, 5)
+    assert "slower" in v.epoch_time(1.2, 5)
+    assert "about the same" in v.epoch_time(1.0, 5)
+
+
+def test_inversion_verdicts():
+    assert v.distinct_codes(0.0, 10).startswith("Different init")
+    assert "same z\\*: all 10" in v.distinct_codes(1.0, 10)
+    assert v.distinct_codes(0.3, 10).startswith("Some")
+    assert "separate basins" in v.basins(0.6, 10, 0.05)
+    assert "only some" in v.basins(0.4, 10, 0.05)
+    assert "no pair" in v.basins(0.0, 10, 0.0)
+    gain = v.RESTART_GAIN
+    assert v.restarts(100 * (1 - gain) - 1, 100, 8).startswith("Restarts pay")
+    assert v.restarts(100 * (1 - gain) + 1, 100, 8).startswith(
+        "Restarts barely")
+    assert v.typical_set(0.9, 9, 13, 20, 11.3).startswith("The codes leave")
+    assert v.typical_set(0.2, 9, 13, 11, 11.3).startswith("Some codes")
+    assert v.typical_set(0.0, 9, 13, 11, 11.3).startswith("The codes stay")
+
+
+def test_path_verdicts():
+    assert "costs more" in v.arc_vs_line(1.2, 1.1)
+    assert "more than pays" in v.arc_vs_line(0.9, 1.1)
+    assert "worse by FID" in v.quality_price((60, 50), (0.9, 0.9))
+    assert "better by FID" in v.quality_price((40, 50), (0.9, 0.8))
+    assert "about the same by FID" in v.quality_price((50.5, 50), (0.9, 0.9))
+    assert "as the bound predicts" in v.tradeoff(0.8, 1.2)
+    assert "without a higher FID" in v.tradeoff(0.8, 1.0)
+    assert "does not lower min U" in v.tradeoff(1.0, 1.2)
+
+
+def test_sample_noise():
+    assert "mostly noise" in v.sample_noise(1.0, 4.0, 1.0)
+    assert "mostly signal" in v.sample_noise(1.0, 0.5, 0.4)
+    assert "common positive offset" in v.sample_noise(1.0, 4.0, 1.0)
+    assert "not the main source" in v.sample_noise(1.0, 4.0, 3.0)
+
+
+def test_local_minima_sentences():
+    lm, sd, nc = "local minimum", "saddle", "not converged"
+    text = v.local_minima([lm, lm], [lm, lm], [0.1, 0.2], [1e-3, 2e-3],
+                          [0, 0], 5, 0.0, [0.0, 0.0], [0.0, 0.0])
+    assert "All 2 codes are local minima" in text
+    assert "none needed refining" in text and "None is a saddle" in text
+    text = v.local_minima([nc, lm, nc], [sd, lm, nc], [-0.5, 0.2, 0.1],
+                          [-0.1, 1e-3, 0.0], [2, 0, 5], 5, 0.3,
+                          [0.0, 0.0, 0.4], [0.1, 0.0, 0.05])
+    assert "1 of 3 codes are local minima" in text
+    assert "1 is a saddle point" in text and "down to -0.5" in text
+    assert "1 is still not converged after 5" in text
+    assert "the other 2 were refined" in text
+    text = v.local_minima([nc], [lm], [0.1], [1e-2], [3], 5, 0.1, [0.0],
+                          [0.01])
+    assert "None remains unconverged" in text and "at most 3" in text
+    text = v.local_minima([nc], [nc], [0.1], [1e-2], [5], 5, 0.1, [0.3],
+                          [0.02])
+    assert "No code passes" in text and "no code is stationary" in text
+    assert "fell by a median 2.0%" in text and "median 0.3 × L" in text
+
+
+def test_argmin_answer():
+    lm, sd, nc = "local minimum", "saddle", "not converged"
+    assert "Yes: all 2" in v.argmin_answer([lm, lm])
+    assert "For 1 of 3 codes, yes" in v.argmin_answer([lm, sd, nc])
+    assert "No code passes" in v.argmin_answer([sd, nc])
+
+
+def test_matches_closed_form():
+    assert "equal up to" in v.matches_closed_form(1e-16, 1.0)
+    assert "does not implement" in v.matches_closed_form(1e-6, 1.0)
+    assert "equal up to" in v.matches_closed_form(1e-6, 1e4)
+
+
+def test_outward():
+    assert v.outward([], 1.1) == ""
+    assert "most of them still descend" in v.outward([-0.1, -0.2, 0.1], 1.1)
+    assert "only some" in v.outward([-0.1, 0.2, 0.1], 1.1)
+    assert "none descends" in v.outward([0.1], 1.1)
