@@ -30,8 +30,9 @@ class Dropout(nn.Dropout):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.training or self.p == 0:
             return x
-        keep = torch.rand_like(x) >= self.p
-        return x * keep / (1 - self.p)
+        # mask/(1 − p) built in place in u's float buffer: one multiply by x
+        mask = torch.rand_like(x).ge_(self.p).mul_(1 / (1 - self.p))
+        return x * mask
 
 
 class DCGANGenerator(nn.Module):

@@ -360,6 +360,29 @@ def metric_key(name: str, ema: bool = False) -> str:
     return f"ema_{name}" if ema else name
 
 
+def averaged_history(history: dict[str, Any]) -> dict[str, Any]:
+    """The per-epoch scores of G_ema under the plain metric names (for
+    plotting beside G's), plus G's losses and seconds."""
+    view = dict(history)
+    for name in (*METRIC_NAMES, "class_fractions"):
+        view[name] = history.get(metric_key(name, ema=True), [])
+    return view
+
+
+def last_scores(run: "TrainedGAN", ema: bool = False
+                ) -> tuple[dict[str, float], int]:
+    """The last epoch's FID, precision, recall and coverage of G (or G_ema),
+    from the largest sample scored at that epoch, and that sample size."""
+    history, config = run.history, run.config
+    final = history.get("final", {})
+    if final.get("epoch") and final["epoch"][-1] == run.epochs_done:
+        source, size = final, config.eval_samples_final
+    else:
+        source, size = history, config.eval_samples
+    return ({name: source[metric_key(name, ema)][-1]
+             for name in METRIC_NAMES}, size)
+
+
 @torch.inference_mode()
 def sample_unit(gen: nn.Module, num: int, seed: int,
                 device: torch.device) -> torch.Tensor:

@@ -321,3 +321,37 @@ def matches_closed_form(err: float, scale: float) -> str:
         return "(equal up to floating-point rounding)"
     return ("(a difference beyond floating-point rounding: the simulator "
             "does not implement the update of part (a))")
+
+
+# ---- G and its weight average G_ema (HW3 Q3, HW2 2a/2b) -------------------
+
+LAST_K = 5   # epochs over which a quoted score's spread is reported
+
+
+def spread(values: Sequence[float], k: int = LAST_K) -> str:
+    """'a–b over the last k epochs' of a per-epoch series."""
+    tail = list(values)[-k:]
+    return (f"{min(tail):.1f}–{max(tail):.1f} over the last {len(tail)} "
+            "epochs")
+
+
+def ema_comparison(raw: dict[str, float], avg: dict[str, float],
+                   floor: dict[str, float], num: int, epoch: int,
+                   raw_fids: Sequence[float], avg_fids: Sequence[float],
+                   per_epoch: int) -> str:
+    """G vs G_ema at the last epoch (scores of `num` samples), with the
+    spread of each one's per-epoch FID (`per_epoch` samples) and which
+    of the two is closer to the data on FID."""
+    def scores(s: dict[str, float]) -> str:
+        return (f"FID {s['fid']:.1f}, precision {s['precision']:.3f}, "
+                f"recall {s['recall']:.3f}, coverage {s['coverage']:.3f}")
+    ratio = avg["fid"] / raw["fid"]
+    which = compare(ratio, lower="G_ema is closer to the data than G",
+                    higher="G is closer to the data than G_ema",
+                    same="G and G_ema are about as close to the data "
+                    "(within 3 %)")
+    return (f"At epoch {epoch}, on {num:,} samples: G has {scores(raw)}; "
+            f"G_ema has {scores(avg)}; real training images have "
+            f"{scores(floor)}. On FID {which} (ratio {ratio:.2f}). The "
+            f"per-epoch FID ({per_epoch:,} samples) of G spans "
+            f"{spread(raw_fids)}, that of G_ema {spread(avg_fids)}.")

@@ -106,3 +106,20 @@ def test_outward():
     assert "most of them still descend" in v.outward([-0.1, -0.2, 0.1], 1.1)
     assert "only some" in v.outward([-0.1, 0.2, 0.1], 1.1)
     assert "none descends" in v.outward([0.1], 1.1)
+
+
+def test_ema_comparison_words_both_outcomes():
+    s = dict(fid=50.0, precision=0.7, recall=0.4, coverage=0.99)
+    better = dict(s, fid=40.0)
+    worse = dict(s, fid=60.0)
+    floor = dict(fid=4.0, precision=0.87, recall=0.87, coverage=0.999)
+    args = (floor, 10_000, 100, [60.0, 50.0], [45.0, 40.0], 2_000)
+    assert "G_ema is closer to the data than G (ratio 0.80)" in \
+        v.ema_comparison(s, better, *args)
+    assert "G is closer to the data than G_ema (ratio 1.20)" in \
+        v.ema_comparison(s, worse, *args)
+    assert "about as close" in v.ema_comparison(s, dict(s, fid=50.5), *args)
+    text = v.ema_comparison(s, better, *args)
+    assert "50.0–60.0 over the last 2 epochs" in text
+    assert "on 10,000 samples" in text and "(2,000 samples)" in text
+    assert v.spread([9, 1, 2, 3, 4, 5, 6]) == "2.0–6.0 over the last 5 epochs"
