@@ -14,6 +14,12 @@ SEED ?= 0
 BUILD ?= build
 PYTHON ?= python3
 
+# RUNS=/path keeps the run cache (trained models) outside the checkout, so a
+# long `full` build resumes across checkouts and sittings (= HW_RUNS_DIR).
+ifdef RUNS
+export HW_RUNS_DIR := $(abspath $(RUNS))
+endif
+
 override PROFILE := $(strip $(PROFILE))
 override DEVICE := $(strip $(DEVICE))
 VENV := .venv
@@ -45,7 +51,7 @@ DATASETS := FashionMNIST MNIST
 .DEFAULT_GOAL := help
 
 help: ## list the targets
-	@echo "usage: make TARGET [PROFILE=auto|smoke|quick|full] [DEVICE=auto|cpu|cuda|mps]"
+	@echo "usage: make TARGET [PROFILE=auto|smoke|quick|full] [DEVICE=auto|cpu|cuda|mps] [RUNS=dir]"
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 

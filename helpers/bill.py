@@ -30,6 +30,7 @@ class BillRow:
     epochs_done: int
     measured_s: float
     estimated_s: float
+    scoring_s: float       # the part of estimated_s that is scoring
 
     @property
     def total_s(self) -> float:
@@ -72,12 +73,13 @@ def step_seconds(config: GANConfig, images: torch.Tensor,
     return (time.perf_counter() - start) / TIMED_STEPS
 
 
-def scoring_seconds(config: GANConfig, device: torch.device,
+def scoring_seconds(config: GANConfig, device: torch.device | str,
                     epochs: range) -> float:
     """Estimated scoring time over `epochs`: one timed scoring pass of each
     size, times the epochs that score at that size (G and G_ema)."""
     if not config.eval_samples:
         return 0.0
+    device = torch.device(device)
     # an untrained classifier costs the same and needs no training here
     model = metrics.Classifier().to(device).eval().requires_grad_(False)
     test_x, _ = data.load(config.dataset, "test", device)
@@ -98,32 +100,36 @@ def scoring_seconds(config: GANConfig, device: torch.device,
                          + per_pass.get("final", 0.0) * finals)
 
 
-def estimate(config: GANConfig, device: torch.device) -> BillRow:
+def estimate(config: GANConfig, device: torch.device | str) -> BillRow:
     """Measured cost of the cached epochs + an estimate of the others."""
+    device = torch.device(device)
     done, measured = cached_seconds(config)
     left = range(done + 1, config.num_epochs + 1)
-    estimated = 0.0
+    estimated = scoring = 0.0
     if len(left):
         images, _ = data.load(config.dataset, "train", device)
         num_train = min(config.num_train or len(images), len(images))
         steps = num_train // config.batch_size
+        scoring = scoring_seconds(config, device, left)
         estimated = (step_seconds(config, images, device) * steps * len(left)
-                     + scoring_seconds(config, device, left))
+                     + scoring)
     return BillRow(config.experiment, config.seed, config.num_epochs, done,
-                   measured, estimated)
+                   measured, estimated, scoring)
 
 
 def bill_table(rows: list[BillRow]) -> str:
     """Markdown: per run, epochs cached, measured and estimated seconds."""
     lines = ["| experiment | seed | epochs cached | measured s | "
-             "estimated s (epochs left) | total s |",
-             "|---|---:|---:|---:|---:|---:|"]
+             "estimated s (epochs left) | of which scoring | total s |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r.experiment} | {r.seed} | {r.epochs_done}/"
                      f"{r.epochs} | {r.measured_s:.0f} | "
-                     f"{r.estimated_s:.0f} | {r.total_s:.0f} |")
+                     f"{r.estimated_s:.0f} | {r.scoring_s:.0f} | "
+                     f"{r.total_s:.0f} |")
     total = sum(r.total_s for r in rows)
     lines.append(f"| all | | | {sum(r.measured_s for r in rows):.0f} | "
-                 f"{sum(r.estimated_s for r in rows):.0f} | {total:.0f} "
+                 f"{sum(r.estimated_s for r in rows):.0f} | "
+                 f"{sum(r.scoring_s for r in rows):.0f} | {total:.0f} "
                  f"(≈ {total / 3600:.1f} h) |")
     return "\n".join(lines)
