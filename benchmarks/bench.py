@@ -19,7 +19,6 @@ extrapolated to one pass over the 60 000 training images.
 
 import argparse
 import json
-import os
 import platform
 import time
 from dataclasses import dataclass, replace
@@ -30,7 +29,7 @@ import torch.nn.functional as F
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.flop_counter import flop_registry
 
-from helpers import data, train
+from helpers import bill, data, train
 from helpers.device import cpu_capability, describe, native_bf16, resolve_device
 from helpers.losses import gradient_penalty, r1_penalty
 from helpers.paths import REPO_ROOT, data_dir
@@ -98,18 +97,7 @@ def gemm_gflops(m: int, k: int, n: int, device: torch.device,
 def time_ours(config: train.GANConfig, images: torch.Tensor, steps: int,
               warmup: int, device: torch.device) -> float:
     """Seconds per step of `train._run_epoch` (what training runs)."""
-    gen, disc, opt_g, opt_d = train.build_training(config, device)
-    bar = train.tqdm(disable=True)
-    folder = Path(os.devnull)
-    batch = config.batch_size
-    train._run_epoch(gen, disc, opt_g, opt_d, images[:warmup * batch], config,
-                     1, bar, folder)
-    sync(device)
-    start = time.perf_counter()
-    train._run_epoch(gen, disc, opt_g, opt_d, images[:steps * batch], config,
-                     1, bar, folder)
-    sync(device)
-    return (time.perf_counter() - start) / steps
+    return bill.step_seconds(config, images, device, steps, warmup)
 
 
 class CountFlops(TorchDispatchMode):

@@ -7,15 +7,18 @@ timed scoring pass per epoch left (and the larger final scoring at the
 epochs that get it). Nothing is trained and nothing is written.
 """
 
+import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
+from tqdm import tqdm
 
 from . import data, metrics
 from .runs import load_checkpoint, run_dir_path
-from .train import (GANConfig, build_training, final_epochs, hash_fields,
-                    sample_unit, step_function)
+from .train import (GANConfig, _run_epoch, build_training, final_epochs,
+                    hash_fields, sample_unit)
 
 TIMED_STEPS = 10   # update steps timed per run, after WARMUP_STEPS
 WARMUP_STEPS = 3
@@ -54,23 +57,21 @@ def _sync(device: torch.device) -> None:
 
 
 def step_seconds(config: GANConfig, images: torch.Tensor,
-                 device: torch.device) -> float:
-    """Seconds per update step of `config` on `device` (RNG untouched)."""
-    batches = images[:(WARMUP_STEPS + TIMED_STEPS) * config.batch_size] \
-        .split(config.batch_size)
+                 device: torch.device, steps: int = TIMED_STEPS,
+                 warmup: int = WARMUP_STEPS) -> float:
+    """Seconds per update step of the training loop (`train._run_epoch`)
+    for `config` on `device`, after `warmup` steps; the RNG is untouched."""
+    batch = config.batch_size
     with torch.random.fork_rng(devices=[]):
         gen, disc, opt_g, opt_d = build_training(config, device)
-        step = step_function(config)
-        for i, batch in enumerate(batches):
-            if i == WARMUP_STEPS:
-                _sync(device)
-                start = time.perf_counter()
-            with torch.autocast(device.type, torch.bfloat16,
-                                enabled=config.bf16):
-                step(gen, disc, opt_g, opt_d, data.to_signed_unit(batch),
-                     config, i)
-        _sync(device)
-    return (time.perf_counter() - start) / TIMED_STEPS
+        bar = tqdm(disable=True)
+        for count in (warmup, steps):
+            _sync(device)
+            start = time.perf_counter()
+            _run_epoch(gen, disc, opt_g, opt_d, images[:count * batch],
+                       config, 1, bar, Path(os.devnull))
+            _sync(device)
+    return (time.perf_counter() - start) / steps
 
 
 def scoring_seconds(config: GANConfig, device: torch.device | str,
