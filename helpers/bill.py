@@ -82,15 +82,14 @@ def scoring_seconds(config: GANConfig, device: torch.device | str,
         return 0.0
     device = torch.device(device)
     # an untrained classifier costs the same and needs no training here
-    model = metrics.Classifier().to(device).eval().requires_grad_(False)
-    test_x, _ = data.load(config.dataset, "test", device)
+    model = metrics.for_inference(metrics.Classifier().to(device))
     gen, _, _, _ = build_training(config, device)
     per_pass = {}
     for tier, n in (("epoch", config.eval_samples),
                     ("final", config.eval_samples_final)):
         if n:
-            reference = metrics.embed(model, metrics.to_unit(test_x[:n]))[0]
-            evaluator = metrics.Evaluator(model, reference)
+            evaluator = metrics.test_set_evaluator(config.dataset, n, device,
+                                                   model=model)
             start = time.perf_counter()
             evaluator.score(sample_unit(gen, n, 0, device))
             per_pass[tier] = time.perf_counter() - start

@@ -24,6 +24,7 @@ class WeightAverage:
     def __init__(self, model: nn.Module, halflife_images: float,
                  rampup: float = 0.05):
         self.model = copy.deepcopy(model).requires_grad_(False)
+        self._averaged = list(self.model.parameters())
         self.halflife_images = halflife_images
         self.rampup = rampup
         self.images_seen = 0
@@ -40,8 +41,8 @@ class WeightAverage:
         """θ_ema ← β θ_ema + (1 − β) θ, after B more training images."""
         self.images_seen += batch_size
         beta = self.decay(batch_size)
-        averaged = list(self.model.parameters())
-        torch._foreach_lerp_(averaged, list(model.parameters()), 1.0 - beta)
+        torch._foreach_lerp_(self._averaged, list(model.parameters()),
+                             1.0 - beta)
 
     def state_dict(self) -> dict:
         return {"model": self.model.state_dict(),

@@ -157,6 +157,15 @@ class TrainedGAN:
         return len(self.history.get("d_loss", []))
 
 
+def _bce_stats(d_loss: torch.Tensor, g_loss: torch.Tensor,
+               real_logits: torch.Tensor,
+               fake_logits: torch.Tensor) -> torch.Tensor:
+    """[d_loss, g_loss, mean σ(D(x)), mean σ(D(G(z)))], detached."""
+    return torch.stack([d_loss.detach(), g_loss.detach(),
+                        torch.sigmoid(real_logits.detach()).mean(),
+                        torch.sigmoid(fake_logits.detach()).mean()])
+
+
 def bce_step(gen: nn.Module, disc: nn.Module, opt_g: torch.optim.Optimizer,
              opt_d: torch.optim.Optimizer, real: torch.Tensor,
              config: GANConfig, step: int) -> torch.Tensor:
@@ -186,9 +195,7 @@ def bce_step(gen: nn.Module, disc: nn.Module, opt_g: torch.optim.Optimizer,
     g_loss.backward()
     opt_g.step()
     disc.requires_grad_(True)
-    return torch.stack([d_loss.detach(), g_loss.detach(),
-                        torch.sigmoid(real_logits.detach()).mean(),
-                        torch.sigmoid(fake_logits.detach()).mean()])
+    return _bce_stats(d_loss, g_loss, real_logits, fake_logits)
 
 
 def wgan_gp_step(gen: nn.Module, critic: nn.Module,
@@ -244,9 +251,7 @@ def bce_simultaneous_step(gen: nn.Module, disc: nn.Module,
     fake.backward(grad_fake)
     opt_d.step()
     opt_g.step()
-    return torch.stack([d_loss.detach(), g_loss.detach(),
-                        torch.sigmoid(real_logits.detach()).mean(),
-                        torch.sigmoid(fake_logits.detach()).mean()])
+    return _bce_stats(d_loss, g_loss, real_logits, fake_logits)
 
 
 STEPS: dict[str, Callable[..., torch.Tensor]] = {
