@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,25 +19,26 @@ import torch
 
 from .device import describe, resolve_device
 from .models import build_gan
-from .profiles import resolve_profile, seeds_for
+from .profiles import resolve_profile, seeds_for, variants_for
 from .runs import load_checkpoint
 from .train import (EXPERIMENTS, GANConfig, experiment_config, sample_unit,
-                    train_gan)
+                    train_experiment)
 
 
-def train_one(name: str, profile: str, seed: int,
-              device: torch.device) -> dict[str, Any]:
+def train_one(name: str, profile: str, seed: int, device: torch.device,
+              overrides: dict[str, Any]) -> dict[str, Any]:
     """Train (or resume, or load) one run; its timing and last scores."""
-    config = experiment_config(name, profile, device, seed=seed)
+    config = experiment_config(name, profile, device, seed=seed, **overrides)
     start = time.perf_counter()
-    run = train_gan(config, device)
+    run = train_experiment(name, profile, device, seed=seed, **overrides)
     elapsed = time.perf_counter() - start
     trained = run.epochs_done - run.start_epoch
     print(f"[train] {run.folder}: {run.epochs_done}/{config.num_epochs} "
           f"epochs ({trained} trained now in {elapsed:.1f} s"
           + (f", {elapsed / trained:.2f} s/epoch" if trained else "") + ")")
     history = run.history
-    return {"experiment": name, "seed": seed, "epochs": run.epochs_done,
+    return {"experiment": name, "seed": seed, "variant": overrides,
+            "epochs": run.epochs_done,
             "trained_now": trained, "seconds": elapsed,
             "train_seconds": sum(history["seconds"][run.start_epoch:]),
             "fid": history["fid"][-1] if history["fid"] else None}
@@ -48,7 +50,8 @@ def timing_table(rows: list[dict[str, Any]]) -> str:
              "training s | FID |", "|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         fid = "—" if r["fid"] is None else f"{r['fid']:.1f}"
-        lines.append(f"| {r['experiment']} | {r['seed']} | {r['epochs']} | "
+        name = r["experiment"] + variant_label(r.get("variant", {}))
+        lines.append(f"| {name} | {r['seed']} | {r['epochs']} | "
                      f"{r['trained_now']} | {r['seconds']:.1f} | "
                      f"{r['train_seconds']:.1f} | {fid} |")
     total = sum(r["seconds"] for r in rows)
@@ -63,12 +66,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"[train] {args.name}: profile {profile}, {describe(device)}")
     if args.dry_run:
         return print_bill(args, profile, device)
+    # every GAN run the notebooks of this profile use: seeds and variants
+    rows = [train_one(name, profile, seed, device, overrides)
+            for name, seed, overrides in runs_of(args.name, profile,
+                                                 args.seed)]
     if args.name != "all":
-        train_one(args.name, profile, args.seed, device)
         return 0
-    # every GAN run the notebooks of this profile use, with their seeds
-    rows = [train_one(name, profile, seed, device)
-            for name, seed in runs_of("all", profile, args.seed)]
     print(timing_table(rows))
     if args.json:
         Path(args.json).write_text(json.dumps(
@@ -77,11 +80,21 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def runs_of(name: str, profile: str, seed: int) -> list[tuple[str, int]]:
-    """(experiment, seed) of one run, or of every run `all` trains."""
+def runs_of(name: str, profile: str,
+            seed: int) -> list[tuple[str, int, dict[str, Any]]]:
+    """(experiment, seed, overrides) of every run of one experiment (its
+    variants), or of every run `all` trains (their seeds too)."""
     if name != "all":
-        return [(name, seed)]
-    return [(n, s) for n in EXPERIMENTS for s in seeds_for(n, profile, seed)]
+        return [(name, seed, v) for v in variants_for(name, profile)]
+    return [(n, s, v) for n in EXPERIMENTS for s in seeds_for(n, profile, seed)
+            for v in variants_for(n, profile)]
+
+
+def variant_label(overrides: dict[str, Any]) -> str:
+    """' (path_weight=0.1)' for a variant's overrides, '' for none."""
+    if not overrides:
+        return ""
+    return " (" + ", ".join(f"{k}={v}" for k, v in overrides.items()) + ")"
 
 
 def print_bill(args: argparse.Namespace, profile: str,
@@ -89,10 +102,12 @@ def print_bill(args: argparse.Namespace, profile: str,
     """--dry-run: measured + estimated training seconds, nothing trained."""
     from .bill import bill_table, estimate
     rows = []
-    for name, seed in runs_of(args.name, profile, args.seed):
-        print(f"[bill] timing {name} (seed {seed}) …", flush=True)
-        rows.append(estimate(experiment_config(name, profile, device,
-                                               seed=seed), device))
+    for name, seed, overrides in runs_of(args.name, profile, args.seed):
+        print(f"[bill] timing {name}{variant_label(overrides)} (seed {seed})"
+              " …", flush=True)
+        row = estimate(experiment_config(name, profile, device, seed=seed,
+                                         **overrides), device)
+        rows.append(replace(row, experiment=name + variant_label(overrides)))
     print(bill_table(rows))
     return 0
 

@@ -78,3 +78,22 @@ def path_energy(gen: torch.nn.Module, z: torch.Tensor,
         base = gen(z)
     moved = gen(z + delta * v)
     return (moved - base).flatten(1).pow(2).sum(1).mean() / delta ** 2
+
+
+def path_length_deviation(gen: torch.nn.Module, z: torch.Tensor,
+                          base: torch.Tensor | None = None) -> torch.Tensor:
+    """StyleGAN2's path-length penalty on z: E(‖J_G(z)ᵀy‖ − a)² with
+    y ~ N(0, I/(H·W)) in image space and a the batch mean of ‖J_G(z)ᵀy‖,
+    held fixed (StyleGAN2 keeps a running mean instead). It pulls G's
+    Jacobian norm towards a constant, not towards 0. `base` is unused: ∂/∂z
+    needs a forward pass from a z that requires grad."""
+    z = z.detach().requires_grad_(True)
+    images = gen(z)
+    y = torch.randn_like(images) / images[0, 0].numel() ** 0.5
+    (grad,) = torch.autograd.grad((images * y).sum(), z, create_graph=True)
+    lengths = grad.norm(dim=1)                       # ‖J_G(z)ᵀ y‖ per row
+    return (lengths - lengths.detach().mean()).pow(2).mean()
+
+
+# The G penalties of HW2 2e, by GANConfig.path_form.
+PATH_PENALTIES = {"energy": path_energy, "length": path_length_deviation}

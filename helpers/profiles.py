@@ -90,8 +90,16 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
     },
     # HW2 2b: WGAN-GP with the FC generator, the same epochs as 2a.
     "hw2_2b_wgan_gp": MNIST_GAN_PROFILES,
-    # HW2 2e: 2a's GAN + a path-energy penalty, the same epochs as 2a.
-    "hw2_2e_path_reg": MNIST_GAN_PROFILES,
+    # HW2 2e: 2a's finished run trained on for a few epochs with a path
+    # penalty (each setting of VARIANTS, μ = 0 the control).
+    "hw2_2e_path_reg": {
+        "smoke": dict(num_train=640, num_epochs=1, snapshot_epochs=(1,),
+                      **EVAL_SMOKE),
+        "quick": dict(num_train=None, num_epochs=2, snapshot_epochs=(2,),
+                      **EVAL_QUICK),
+        "full": dict(num_train=None, num_epochs=10, snapshot_epochs=(10,),
+                     **EVAL_FULL),
+    },
     # HW2 2c: invert 2a's generator; B test images × R random starts, Adam
     # and plain gradient descent for the same number of steps; then at most
     # `newton_steps` Newton steps for codes not yet stationary.
@@ -120,6 +128,27 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
 # in `full`; every other run uses one seed.
 EXTRA_SEEDS: dict[str, dict[str, int]] = {
     "full": {"hw2_2a_gan": 1, "hw2_2b_wgan_gp": 1}}
+
+
+# Settings an experiment is trained with, one run each: HW2 2e's path
+# penalties. μ = 0 continues 2a unchanged (the control at equal training);
+# "energy" is μ E‖J_G(z)v‖²; "length" is StyleGAN2's path-length penalty
+# with its weight 2.
+PATH_ENERGY = [{"path_weight": mu} for mu in (0.0, 0.01, 0.03, 0.1, 0.25)]
+PATH_LENGTH = {"path_form": "length", "path_weight": 2.0}
+VARIANTS: dict[str, dict[str, list[dict[str, Any]]]] = {
+    "hw2_2e_path_reg": {
+        "smoke": [PATH_ENERGY[0], PATH_ENERGY[4], PATH_LENGTH],
+        "quick": [PATH_ENERGY[i] for i in (0, 2, 3, 4)] + [PATH_LENGTH],
+        "full": [*PATH_ENERGY, PATH_LENGTH],
+    },
+}
+
+
+def variants_for(experiment: str, profile: str) -> list[dict[str, Any]]:
+    """Config overrides of every run of `experiment` ([{}]: one run)."""
+    options = VARIANTS.get(experiment, {}).get(resolve_profile(profile))
+    return deepcopy(options) if options else [{}]
 
 
 def resolve_profile(name: str = "auto") -> str:

@@ -20,12 +20,13 @@ from tqdm import tqdm
 from . import data
 from .device import describe, native_bf16
 from .ema import WeightAverage, has_batchnorm, recompute_batchnorm
-from .losses import (bce_discriminator_loss, bce_generator_loss,
-                     gradient_penalty, path_energy, r1_penalty,
+from .losses import (PATH_PENALTIES, bce_discriminator_loss,
+                     bce_generator_loss, gradient_penalty, r1_penalty,
                      wgan_critic_loss, wgan_generator_loss)
 from .models import build_gan
+from .paths import runs_dir
 from .profiles import settings
-from .runs import load_checkpoint, run_dir, save_checkpoint
+from .runs import load_checkpoint, run_dir, run_dir_path, save_checkpoint
 
 STAT_NAMES = ("d_loss", "g_loss", "d_real", "d_fake")
 NAN_CHECK_EVERY = 50  # steps between host syncs (progress + NaN check)
@@ -60,12 +61,15 @@ class GANConfig:
     ema_halflife: int = 0          # >0: keep G_ema, half-life in images
     eval_samples_final: int = 0    # >eval_samples: rescore with this many
                                    # at the snapshot epochs and the last
+    init_from: str = ""            # a finished run's directory name: its G,
+                                   # D, optimisers and G_ema start this run
+    path_form: str = "energy"      # PATH_PENALTIES key of the path term
 
 
 # Fields added after runs were cached: left out of the run hash while they
 # equal their defaults, so adding a field alone retrains nothing.
 LATE_FIELDS = ("path_weight", "path_every", "bf16", "step_form",
-               "ema_halflife", "eval_samples_final")
+               "ema_halflife", "eval_samples_final", "init_from", "path_form")
 # Bump when the code changes what a config trains into, so cached runs of
 # older code are retrained rather than reused. 2: the metrics classifier no
 # longer draws from the training RNG; DCGAN dropout masks come from rand_like.
@@ -108,9 +112,9 @@ EXPERIMENTS: dict[str, dict[str, Any]] = {
                            z_dim=128, lr=1e-4, betas=(0.0, 0.9), n_critic=5,
                            gp_weight=10.0, batch_size=64,
                            ema_halflife=EMA_HALFLIFE),
-    # HW2 2e: 2a's GAN + the path-energy term μ E‖J_G(z)v‖² on G, μ = 0.25
-    # (μ·E‖Jv‖² ≈ 1.9 at 2a's quick generator, whose G loss is ≈ 0.8).
-    "hw2_2e_path_reg": {**HW2_2A_GAN, "path_weight": 0.25},
+    # HW2 2e: 2a's finished run trained on with a path penalty on G (the
+    # weights swept are profiles.VARIANTS; μ = 0 is 2a continued unchanged).
+    "hw2_2e_path_reg": {**HW2_2A_GAN, "init_from": "hw2_2a_gan"},
 }
 
 
@@ -130,12 +134,35 @@ def experiment_config(name: str, profile: str,
         raise KeyError(f"Unknown experiment {name!r}; known: "
                        f"{', '.join(sorted(EXPERIMENTS))}.")
     fields = {**EXPERIMENTS[name], **settings(name, profile), **overrides}
+    if fields.get("init_from") in EXPERIMENTS:   # that experiment's run
+        fields["init_from"] = parent_run_name(
+            fields["init_from"], profile, device, fields.get("seed", 0))
     if device is not None and "bf16" not in overrides:
         fields["bf16"] = (name in BF16_WHERE_NATIVE
                           and native_bf16(torch.device(device)))
     fields["snapshot_epochs"] = tuple(fields.get("snapshot_epochs", ()))
     fields["betas"] = tuple(fields["betas"])
     return GANConfig(experiment=name, **fields)
+
+
+def parent_run_name(name: str, profile: str,
+                    device: torch.device | str | None, seed: int) -> str:
+    """Run directory name of experiment `name` (profile, device, seed)."""
+    config = experiment_config(name, profile, device, seed=seed)
+    return run_dir_path(hash_fields(config)).name
+
+
+def train_experiment(name: str, profile: str,
+                     device: torch.device | str = "cpu", progress: bool = True,
+                     **overrides: Any) -> "TrainedGAN":
+    """Train (or resume, or load) a named experiment, after the run it
+    starts from if it has one (`init_from`)."""
+    parent = EXPERIMENTS[name].get("init_from")
+    if parent:
+        train_experiment(parent, profile, device, progress,
+                         seed=overrides.get("seed", 0))
+    return train_gan(experiment_config(name, profile, device, **overrides),
+                     device, progress)
 
 
 @dataclass
@@ -188,9 +215,10 @@ def bce_step(gen: nn.Module, disc: nn.Module, opt_g: torch.optim.Optimizer,
     disc.requires_grad_(False)
     g_loss = bce_generator_loss(disc(fake))
     if config.path_weight > 0 and step % config.path_every == 0:
-        # lazy regulariser: μ·k·E‖J_G(z)v‖² every k-th step (same mean weight)
+        # lazy regulariser: weight μ·k every k-th step (the same mean weight)
+        penalty = PATH_PENALTIES[config.path_form]
         g_loss = g_loss + config.path_weight * config.path_every \
-            * path_energy(gen, z, base=fake)
+            * penalty(gen, z, base=fake)
     opt_g.zero_grad(set_to_none=True)
     g_loss.backward()
     opt_g.step()
@@ -481,6 +509,9 @@ def train_gan(config: GANConfig, device: torch.device | str = "cpu",
                                               or config.path_weight):
         raise ValueError("r1_weight and path_weight need step_form "
                          f"'alternating' (got {config.step_form!r}).")
+    if config.path_form not in PATH_PENALTIES:
+        raise ValueError(f"Unknown path_form {config.path_form!r}; known: "
+                         f"{', '.join(PATH_PENALTIES)}.")
     if config.bf16 and not native_bf16(device):
         warnings.warn(f"bf16=True on {describe(device)}, which has no native "
                       "bf16 (AVX512-BF16 or AMX): emulated bf16 trains far "
@@ -499,6 +530,8 @@ def train_gan(config: GANConfig, device: torch.device | str = "cpu",
     state = load_checkpoint(folder, map_location=device)
     if state is not None:
         _restore(run, state, opt_g, opt_d, ema, device)
+    elif config.init_from:
+        _start_from(run, _finished_parent(config, device), opt_g, opt_d, ema)
     if run.epochs_done >= config.num_epochs:
         return run
     images = _load_images(config, device)
@@ -556,6 +589,39 @@ def _state(run: TrainedGAN, opt_g: torch.optim.Optimizer,
         state["ema"] = ema.state_dict()
         state["snapshots_ema"] = run.snapshots_ema
     return state
+
+
+def _finished_parent(config: GANConfig,
+                     device: torch.device) -> dict[str, Any]:
+    """The last checkpoint of the finished run `config.init_from`, or a
+    clear error that says how to train it."""
+    folder = runs_dir() / config.init_from
+    state = load_checkpoint(folder, map_location=device) \
+        if folder.exists() else None
+    done = 0 if state is None else int(state["epoch"])
+    if state is None or done < state["config"]["num_epochs"]:
+        parent = config.init_from.rsplit("-", 1)[0]
+        raise FileNotFoundError(
+            f"{config.experiment} starts from the finished run "
+            f"{config.init_from}, which has {done} epochs in {runs_dir()}. "
+            f"Train it first: `python -m helpers train {parent}` with the "
+            "same profile and seed (train_experiment does this for you).")
+    return state
+
+
+def _start_from(run: TrainedGAN, parent: dict[str, Any],
+                opt_g: torch.optim.Optimizer, opt_d: torch.optim.Optimizer,
+                ema: WeightAverage | None) -> None:
+    """Models, Adam moments and G_ema of a finished run (the learning rate
+    and betas stay this config's); a fresh history."""
+    run.generator.load_state_dict(parent["generator"])
+    run.discriminator.load_state_dict(parent["discriminator"])
+    for opt, key in ((opt_g, "opt_g"), (opt_d, "opt_d")):
+        opt.load_state_dict(parent[key])
+        for group in opt.param_groups:
+            group.update(lr=run.config.lr, betas=run.config.betas)
+    if ema is not None and "ema" in parent:
+        ema.load_state_dict(parent["ema"])
 
 
 def _restore(run: TrainedGAN, state: dict[str, Any],

@@ -147,14 +147,63 @@ def test_run_hash_has_version_and_late_fields_only_when_set():
     assert runs.config_hash(train.hash_fields(reg)) != runs.config_hash(fields)
 
 
-def test_path_regularised_gan_trains(runs_dir):
-    config = train.experiment_config("hw2_2e_path_reg", "smoke",
-                                     num_train=256, num_epochs=1,
-                                     eval_samples=0)
-    assert config.path_weight > 0
-    run = train.train_gan(config, progress=False)
+def test_fine_tune_starts_from_its_finished_parent(runs_dir):
+    small = dict(num_train=256, eval_samples=0)
+    parent = train.experiment_config("hw2_2a_gan", "smoke", num_epochs=1,
+                                     **small)
+    name = runs.run_dir_path(train.hash_fields(parent)).name
+    child = replace(train.experiment_config(
+        "hw2_2e_path_reg", "smoke", path_weight=0.25, lr=3e-4, **small),
+        init_from=name)
+    assert train.experiment_config("hw2_2e_path_reg", "smoke").init_from \
+        == runs.run_dir_path(train.hash_fields(train.experiment_config(
+            "hw2_2a_gan", "smoke"))).name      # the name resolves to a run
+    with pytest.raises(FileNotFoundError, match="Train it first"):
+        train.train_gan(child, progress=False)
+    done = train.train_gan(parent, progress=False)
+    start = train.train_gan(replace(child, num_epochs=0), progress=False)
+    assert_same_weights(start.generator, done.generator)
+    assert_same_weights(start.discriminator, done.discriminator)
+    assert_same_weights(start.generator_ema, done.generator_ema)
+    assert start.epochs_done == 0
+    run = train.train_gan(child, progress=False)
     assert torch.isfinite(run.history["step_losses"][0]).all()
     assert run.folder.name.startswith("hw2_2e_path_reg-")
+    assert run.folder != start.folder      # num_epochs is in the hash
+
+
+def test_path_length_penalty_is_the_batch_variance_of_jt_y():
+    from helpers.losses import path_length_deviation
+
+    class Linear(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weight = torch.nn.Parameter(torch.randn(4, 3))
+
+        def forward(self, z):
+            return (z @ self.weight.T).view(-1, 1, 2, 2)
+
+    gen, z = Linear(), torch.randn(5, 3)
+    torch.manual_seed(1)
+    penalty = path_length_deviation(gen, z)
+    torch.manual_seed(1)
+    y = torch.randn(5, 4) / 2                     # N(0, I/(H·W)), H·W = 4
+    lengths = (y @ gen.weight).norm(dim=1)        # ‖Jᵀy‖ with J = W
+    expected = (lengths - lengths.mean()).pow(2).mean()
+    assert torch.allclose(penalty, expected)
+    penalty.backward()
+    assert gen.weight.grad is not None and gen.weight.grad.abs().sum() > 0
+
+
+def test_a_swept_experiment_trains_every_variant():
+    from helpers import __main__ as cli, profiles
+    sweep = profiles.variants_for("hw2_2e_path_reg", "smoke")
+    assert len(sweep) >= 3 and {"path_weight": 0.0} in sweep
+    assert cli.runs_of("hw2_2e_path_reg", "smoke", 0) == [
+        ("hw2_2e_path_reg", 0, v) for v in sweep]
+    names = [n for n, _, _ in cli.runs_of("all", "smoke", 0)]
+    assert names.index("hw2_2a_gan") < names.index("hw2_2e_path_reg")
+    assert profiles.variants_for("hw2_2a_gan", "full") == [{}]
 
 
 def test_train_all_trains_every_notebook_run_and_times_it(runs_dir, tmp_path,

@@ -54,9 +54,6 @@ def test_path_verdicts():
     assert "worse by FID" in v.quality_price((60, 50), (0.9, 0.9))
     assert "better by FID" in v.quality_price((40, 50), (0.9, 0.8))
     assert "about the same by FID" in v.quality_price((50.5, 50), (0.9, 0.9))
-    assert "as the bound predicts" in v.tradeoff(0.8, 1.2)
-    assert "without a higher FID" in v.tradeoff(0.8, 1.0)
-    assert "does not lower min U" in v.tradeoff(1.0, 1.2)
 
 
 def test_sample_noise():
@@ -123,3 +120,24 @@ def test_ema_comparison_words_both_outcomes():
     assert "50.0–60.0 over the last 2 epochs" in text
     assert "on 10,000 samples" in text and "(2,000 samples)" in text
     assert v.spread([9, 1, 2, 3, 4, 5, 6]) == "2.0–6.0 over the last 5 epochs"
+
+
+def test_choose_penalty_both_sides_of_the_fid_bar():
+    labels = ["a", "b", "c"]
+    best, text = v.choose_penalty(labels, [0.9, 0.7, 0.5], [3, 4, 4], 4,
+                                  [1.2, 1.6, 2.5])
+    assert best == 1 and "We choose b" in text
+    assert "doubled FID: c" in text            # lower U, but FID ≥ 2×
+    best, text = v.choose_penalty(labels, [0.9, 0.7, 0.5], [3, 4, 4], 4,
+                                  [2.2, 2.0, 2.5])
+    assert best is None and "at least doubles FID" in text
+    best, text = v.choose_penalty(labels, [1.0, 1.01, 0.98], [1, 2, 2], 4,
+                                  [1.0, 1.0, 1.0])
+    assert best is None and "No setting lowers min U" in text
+
+
+def test_along_weight_trend_words():
+    assert "trade off" in v.along_weight([0, 0.1, 0.2], [1, 0.9, 0.8],
+                                         [1, 1.2, 1.5])
+    text = v.along_weight([0, 0.1, 0.2], [1, 0.9, 0.95], [1, 1.2, 1.5])
+    assert "min U is not monotone" in text and "no clean trade-off" in text
