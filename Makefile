@@ -47,7 +47,7 @@ CODE_PATHS := notebooks helpers latex tools tests benchmarks Makefile README.md 
 	requirements.txt pyproject.toml conftest.py
 DATASETS := FashionMNIST MNIST
 
-.PHONY: help pdf hw3 hw2 test bench bench-bf16 bench-peer setup data tex lab clean clean-runs distclean
+.PHONY: help pdf hw3 hw2 figures test bench bench-bf16 bench-peer setup data tex lab clean clean-runs distclean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -68,6 +68,11 @@ hw3: $(BUILD)/hw3.pdf ## build build/hw3.pdf
 
 hw2: $(BUILD)/hw2.pdf $(BUILD)/hw2-code.zip ## build build/hw2.pdf and build/hw2-code.zip
 	$(call UNLESS_PDF,$(STUDENT_CHECK))
+
+# README's pictures from finished runs (PROFILE=auto means full here).
+FIGURES_PROFILE := $(if $(filter auto,$(PROFILE)),full,$(PROFILE))
+figures: $(VENV_STAMP) ## README pictures (docs/figures) from the run cache's finished runs
+	$(PY) -m helpers figures --profile $(FIGURES_PROFILE) --out docs/figures
 
 setup: $(VENV_STAMP) ## create .venv from requirements.txt
 

@@ -4,6 +4,7 @@
     python -m helpers train all [--profile P] [--device D] [--json F]
     python -m helpers train NAME|all --dry-run [--profile P]  (the bill)
     python -m helpers sample RUN_DIR --n N --out F.npy [--device D]
+    python -m helpers figures [--profile P] [--out DIR]  (README pictures)
 """
 
 import argparse
@@ -141,6 +142,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_figures(args: argparse.Namespace) -> int:
+    from .figures import make_all
+    for path in make_all(resolve_profile(args.profile), Path(args.out)):
+        print(f"[figures] wrote {path} ({path.stat().st_size:,} bytes)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m helpers",
                                   description=__doc__.splitlines()[0])
@@ -166,6 +174,11 @@ def parser() -> argparse.ArgumentParser:
     sample.add_argument("--device", default="auto")
     sample.add_argument("--seed", type=int, default=0)
     sample.set_defaults(func=cmd_sample)
+    figures = sub.add_parser("figures", help="README's pictures from the "
+                             "finished runs of a profile (nothing trained)")
+    figures.add_argument("--profile", default="full")
+    figures.add_argument("--out", default="docs/figures")
+    figures.set_defaults(func=cmd_figures)
     return top
 
 

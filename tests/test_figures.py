@@ -1,0 +1,37 @@
+"""README pictures: drawn from finished runs, small, clear error otherwise."""
+
+import pytest
+import torch
+
+from helpers import figures
+
+
+def fake_state(epochs: int, seed: int) -> dict:
+    """A finished run's checkpoint as far as the figures read it."""
+    gen = torch.Generator().manual_seed(seed)
+
+    def snaps():
+        return {e: torch.randint(0, 256, (16, 28, 28), generator=gen,
+                                 dtype=torch.uint8)
+                for e in range(1, epochs + 1)}
+    fids = torch.linspace(300, 30, epochs).tolist()
+    return {"epoch": epochs, "snapshots": snaps(), "snapshots_ema": snaps(),
+            "history": {"fid": fids, "ema_fid": [f * 0.8 for f in fids]}}
+
+
+def test_every_figure_is_written_and_small(tmp_path, monkeypatch):
+    states = {"hw3_q3_dcgan": fake_state(3, 0), "hw2_2a_gan": fake_state(2, 1),
+              "hw2_2b_wgan_gp": fake_state(2, 2)}
+    monkeypatch.setattr(figures, "finished_state",
+                        lambda name, profile, device="cpu": states[name])
+    paths = figures.make_all("smoke", tmp_path)
+    assert {p.name for p in paths} == {"dcgan_samples.png",
+                                       "mnist_samples.png", "fid_curves.png"}
+    for path in paths:   # random pixels: the worst case for PNG size
+        assert 0 < path.stat().st_size <= figures.MAX_BYTES
+
+
+def test_an_unfinished_run_names_the_command_that_trains_it(runs_dir):
+    with pytest.raises(FileNotFoundError, match="python -m helpers train "
+                       "hw2_2a_gan --profile smoke"):
+        figures.finished_state("hw2_2a_gan", "smoke")
