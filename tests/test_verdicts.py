@@ -59,6 +59,34 @@ def test_path_verdicts():
     assert "does not lower min U" in v.tradeoff(1.0, 1.2)
 
 
+def test_latent_path_verdicts():
+    none = v.line_improvement([1.0, 1.0], [0, 0])
+    assert "line itself is returned for all" in none and "1.000" in none
+    every = v.line_improvement([0.5, 0.6], [3, 5])
+    assert "for every pair, each by more than 3 %" in every
+    assert "but none by more than 3 %" in v.line_improvement([0.99, 0.98],
+                                                              [3, 5])
+    some = v.line_improvement([0.5, 0.99, 1.0], [3, 5, 0])
+    assert "2 of the 3 pairs; 1 of the 3 by more than 3 %" in some
+    assert "the other 1 no iterate" in some
+    assert "median 0.990 (min–max 0.500–1.000)" in some
+    assert "does not cost U" in v.shell_variant([0.5, 0.6], [0.9, 0.9])
+    assert "costs U;" in v.shell_variant([1.1, 0.9], [0.5, 0.6])
+    assert "above the straight line for 1 of 2" in v.shell_variant(
+        [1.1, 0.9], [0.5, 0.6])
+    assert "about nothing" in v.shell_variant([0.9, 0.9], [0.9, 0.9])
+    good, bare = {"spacing": 1.1, "refined": 1.01}, {"spacing": 5.0,
+                                                     "refined": 1.5}
+    assert "faithful" in v.quadrature(good, bare, 100)
+    assert "bunch up" in v.quadrature(good, bare, 100)
+    assert "misses ridges" in v.quadrature(
+        {"spacing": 1.1, "refined": 1.2}, bare, 100)
+    assert "no bunching" in v.quadrature(good, {"spacing": 1.5,
+                                                "refined": 1.0}, 100)
+    assert "all of them stay" in v.off_shell(0.0, 9, 13, 10, 12)
+    assert "25% of them lie outside" in v.off_shell(0.25, 9, 13, 5, 12)
+
+
 def test_sample_noise():
     assert "mostly noise" in v.sample_noise(1.0, 4.0, 1.0)
     assert "mostly signal" in v.sample_noise(1.0, 0.5, 0.4)
