@@ -151,3 +151,37 @@ def test_ema_comparison_words_both_outcomes():
     assert "50.0–60.0 over the last 2 epochs" in text
     assert "on 10,000 samples" in text and "(2,000 samples)" in text
     assert v.spread([9, 1, 2, 3, 4, 5, 6]) == "2.0–6.0 over the last 5 epochs"
+
+
+def test_ema_answer_both_ways():
+    assert "answer shows the closer" in v.ema_answer("WGAN-GP", 40, 50, 512)
+    far = v.ema_answer("WGAN-GP", 50, 40, 512)
+    assert "G_ema is closer to the data than the pictures shown" in far
+    assert "are G's" in far and "512 samples" in far
+    assert "about as close" in v.ema_answer("GAN", 50, 50.5, 512)
+    ema = v.ema_answer("GAN", 50, 40, 512, answer="G_ema")
+    assert "are G_ema's" in ema and "answer shows the closer" in ema
+
+
+def test_equilibrium_both_ways():
+    far = v.equilibrium([0.8] * 6, [0.3] * 6)
+    assert "has not reached the equilibrium" in far and "at least 0.50" in far
+    assert "last 5 epochs" in far
+    near = v.equilibrium([0.52, 0.55], [0.48, 0.5])
+    assert "compatible with the equilibrium but do not show it" in near
+    assert "0.04–0.05" in near
+
+
+def test_minimax_simulation_verdicts():
+    assert "same factor" in v.same_factor(0.0)
+    assert "does not move on the straight line" in v.same_factor(1e-3)
+    assert "runs down the concave" in v.gd_runs_down(1.4, 1.4)
+    assert "does not grow" in v.gd_runs_down(0.9, 1.4)
+    ok = v.bilinear(0, 0, 20, (-0.1, 0.2))
+    assert "as predicted, it diverges" in ok and "bounded cycling" in ok
+    bad = v.bilinear(3, 2, 20, (-0.1, 0.2))
+    assert "contracts for 3 of 20" in bad and "some runs converge" in bad
+    assert "leaves the factor-10 band" in v.bilinear(0, 0, 20, (-0.1, 2.0))
+    assert "escapes" in v.escape(-14.0, -2.0, 80, 200)
+    assert "no escape" in v.escape(-14.0, -13.5, 80, 200)
+
