@@ -326,13 +326,11 @@ def min_u_summary(gen: nn.Module, x_a: torch.Tensor, x_b: torch.Tensor,
     codes, loss = best_codes(gen, torch.cat([x_a, x_b]), restarts,
                              inv_steps, seed)
     z_a, z_b = (c.to(x_a.device) for c in codes.split(len(x_a)))
-    line = segment(z_a, z_b, num_points)
-    arc = shell_arc(line, shell_radii(z_a, z_b, num_points))
-    with torch.no_grad():
-        u_line, u_arc = (discrete_u(gen, p, x_a, x_b).cpu()
-                         for p in (line, arc))
     shell, free = (optimise_path(gen, z_a, z_b, x_a, x_b, num_points, iters,
                                  shell=flag) for flag in (True, False))
+    # the starts' U as the optimiser computed it: the line (free) and the
+    # arc (shell), so u_free ≤ u_line and u_shell ≤ u_arc hold exactly
+    u_line, u_arc = free.u_history[0], shell.u_history[0]
     return {"code_loss": loss.view(2, -1).T, "dz": (z_a - z_b).norm(dim=1)
             .cpu(), "u_line": u_line, "u_arc": u_arc, "u_shell": shell.u,
             "u_free": free.u, "shell_iter": shell.best_iter,
