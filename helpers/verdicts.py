@@ -183,10 +183,29 @@ def _range(values: Sequence[float]) -> str:
             f"{max(values):.3f})")
 
 
-def line_improvement(ratios: Sequence[float],
-                     best_iters: Sequence[int]) -> str:
+def line_improvement(ratios: Sequence[float], best_iters: Sequence[int],
+                     iters: int | None = None) -> str:
     """U(result)/U(line) per pair, and how many pairs the optimiser
-    improved on (best iterate after the start) vs returned the line."""
+    improved on (best iterate after the start) vs returned the line; with
+    `iters`, also how many pairs' best is the last iterate (still falling)."""
+    return _improvement(ratios, best_iters) + _budget(best_iters, iters)
+
+
+def _budget(best_iters: Sequence[int], iters: int | None) -> str:
+    """Sentence on pairs whose best iterate is the last one, if any."""
+    if iters is None or iters == 0:
+        return ""
+    at_end = sum(1 for i in best_iters if i == iters)
+    if at_end == 0:
+        return (" Every pair's best path came before the last iteration: "
+                "U of the candidates stopped falling within the budget.")
+    return (f" For {at_end} of {len(best_iters)} pairs the best path is the "
+            "last iterate: U was still falling when the iterations ran out, "
+            "so more iterations may lower it further.")
+
+
+def _improvement(ratios: Sequence[float], best_iters: Sequence[int]) -> str:
+    """The first part of `line_improvement`."""
     n = len(ratios)
     won = sum(1 for i in best_iters if i > 0)
     clear = sum(1 for r in ratios if r < 1 - SAME)
@@ -263,8 +282,8 @@ def off_shell(frac_out: float, lo: float, hi: float, zmin: float,
     if frac_out == 0:
         return head + "all of them stay in the band."
     return head + (f"{frac_out:.0%} of them lie outside it, where G saw "
-                   "almost no training codes; the shell variant is the "
-                   "answer that avoids them.")
+                   "almost no training codes; the shell variant avoids "
+                   "them.")
 
 
 def quality_price(fid: tuple[float, float], cov: tuple[float, float]) -> str:

@@ -66,6 +66,11 @@ def test_latent_path_verdicts():
     assert "for every pair, each by more than 3 %" in every
     assert "but none by more than 3 %" in v.line_improvement([0.99, 0.98],
                                                               [3, 5])
+    assert "2 of 2 pairs the best path is the last" in v.line_improvement(
+        [0.5, 0.6], [40, 40], 40)
+    assert "came before the last" in v.line_improvement([0.5, 0.6], [30, 20],
+                                                        40)
+    assert "last iterate" not in v.line_improvement([0.5, 0.6], [40, 40])
     some = v.line_improvement([0.5, 0.99, 1.0], [3, 5, 0])
     assert "2 of the 3 pairs; 1 of the 3 by more than 3 %" in some
     assert "the other 1 no iterate" in some
