@@ -171,6 +171,121 @@ def arc_vs_line(u_ratio: float, length_ratio: float) -> str:
                    "which more than pays for the longer path")
 
 
+def _mid(values: Sequence[float]) -> float:
+    """Median (mean of the two middle values for an even count)."""
+    xs = sorted(values)
+    return (xs[(len(xs) - 1) // 2] + xs[len(xs) // 2]) / 2
+
+
+def _range(values: Sequence[float]) -> str:
+    """'median m (min–max a–b)' of a list, three decimals."""
+    return (f"median {_mid(values):.3f} (min–max {min(values):.3f}–"
+            f"{max(values):.3f})")
+
+
+def line_improvement(ratios: Sequence[float], best_iters: Sequence[int],
+                     iters: int | None = None) -> str:
+    """U(result)/U(line) per pair, and how many pairs the optimiser
+    improved on (best iterate after the start) vs returned the line; with
+    `iters`, also how many pairs' best is the last iterate (still falling)."""
+    return _improvement(ratios, best_iters) + _budget(best_iters, iters)
+
+
+def _budget(best_iters: Sequence[int], iters: int | None) -> str:
+    """Sentence on pairs whose best iterate is the last one, if any."""
+    if iters is None or iters == 0:
+        return ""
+    at_end = sum(1 for i in best_iters if i == iters)
+    if at_end == 0:
+        return (" Every pair's best path came before the last iteration: "
+                "U of the candidates stopped falling within the budget.")
+    return (f" For {at_end} of {len(best_iters)} pairs the best path is the "
+            "last iterate: U was still falling when the iterations ran out, "
+            "so more iterations may lower it further.")
+
+
+def _improvement(ratios: Sequence[float], best_iters: Sequence[int]) -> str:
+    """The first part of `line_improvement`."""
+    n = len(ratios)
+    won = sum(1 for i in best_iters if i > 0)
+    clear = sum(1 for r in ratios if r < 1 - SAME)
+    head = (f"U of the returned path over U of the straight line is "
+            f"{_range(ratios)} over the {n} pairs. ")
+    if won == 0:
+        return head + ("For no pair did any iterate beat the straight line, "
+                       "so the line itself is returned for all of them: "
+                       "within this budget the straight line is the best "
+                       "path found.")
+    tail = (", each by more than 3 %" if clear == won else
+            ", but none by more than 3 %" if clear == 0 else
+            f"; {clear} of the {n} by more than 3 %")
+    if won == n:
+        return head + (f"The optimiser found a path of lower U than the "
+                       f"straight line for every pair{tail}.")
+    return head + (f"The optimiser found a path of lower U than the "
+                   f"straight line for {won} of the {n} pairs{tail}; for "
+                   f"the other {n - won} no iterate beat the line, which is "
+                   "returned as it is (ratio exactly 1).")
+
+
+def shell_variant(shell: Sequence[float], free: Sequence[float]) -> str:
+    """The shell-constrained variant vs the unconstrained answer, from their
+    per-pair U/U(line)."""
+    above = sum(1 for r in shell if r > 1)
+    head = (f"The shell-constrained variant ends at U/U(line) {_range(shell)}"
+            f", above the straight line for {above} of {len(shell)} pairs, "
+            f"against {_range(free)} unconstrained: ")
+    return head + compare(
+        _mid(shell) / _mid(free),
+        lower="on the shell the optimiser ends lower (it starts from the "
+        "arc, not the line, and reaches a different local optimum), so the "
+        "constraint does not cost U here.",
+        higher="the constraint costs U; the unconstrained path is cheaper "
+        "because it may use codes off the shell, where G was not trained.",
+        same="the constraint costs about nothing here (medians within 3 %).")
+
+
+# Re-evaluating U with 4× more points per segment may raise it by at most
+# 5 % for the discrete U to count as a faithful quadrature of the integral.
+FAITHFUL = 1.05
+
+
+def quadrature(main: dict[str, float], bare: dict[str, float],
+               iters: int) -> str:
+    """Do the points bunch up without reparametrisation? From each run's
+    max spacing ratio and max U(4× points)/U (`spacing`, `refined`)."""
+    ok = main["refined"] <= FAITHFUL
+    first = (f"with reparametrisation the spacing ratio stays at "
+             f"{main['spacing']:.2f} and refining every segment 4× changes U "
+             f"by at most a factor {main['refined']:.3f}, so the discrete U "
+             + ("is a faithful quadrature (within 5 %)" if ok else
+                "still misses ridges between points (more than 5 %); more "
+                "points are needed") + "; without it ")
+    if bare["spacing"] > 2 * main["spacing"]:
+        second = (f"the points bunch up (spacing ratio {bare['spacing']:.2f})"
+                  f" and the refined U is up to {bare['refined']:.3f}× the "
+                  "discrete one.")
+    else:
+        second = (f"the spacing ratio is {bare['spacing']:.2f} (no bunching "
+                  f"within these {iters} iterations; refined U up to "
+                  f"{bare['refined']:.3f}×).")
+    return first + second
+
+
+def off_shell(frac_out: float, lo: float, hi: float, zmin: float,
+              zmax: float) -> str:
+    """Where the unconstrained path's interior points lie relative to the
+    prior's typical band of ‖z‖ [lo, hi] (`frac_out`: share outside it)."""
+    head = (f"The unconstrained path's interior points have ‖z‖ ∈ "
+            f"[{zmin:.1f}, {zmax:.1f}] against the prior's typical band "
+            f"[{lo:.1f}, {hi:.1f}]: ")
+    if frac_out == 0:
+        return head + "all of them stay in the band."
+    return head + (f"{frac_out:.0%} of them lie outside it, where G saw "
+                   "almost no training codes; the shell variant avoids "
+                   "them.")
+
+
 def quality_price(fid: tuple[float, float], cov: tuple[float, float]) -> str:
     """Sample quality of the regularised vs the baseline generator, from
     (regularised, baseline) FID (lower is better) and coverage."""
@@ -361,6 +476,70 @@ def matches_closed_form(err: float, scale: float) -> str:
             "does not implement the update of part (a))")
 
 
+def same_factor(err: float) -> str:
+    """Does GDA on 4x² − 4y² scale x and y by the same factor per step
+    (largest measured difference `err` of the two factors)?"""
+    if err <= ROUNDING:
+        return ("Both coordinates are multiplied by the same factor (up to "
+                "rounding), so GDA moves on the straight line through $z_0$ "
+                "and the saddle, flipping sides every step when "
+                "$1-8\\eta<0$.")
+    return (f"The two coordinates' factors differ by up to {err:.2g}, so "
+            "GDA does not move on the straight line through $z_0$, contrary "
+            "to the closed form.")
+
+
+def gd_runs_down(factor: float, predicted: float) -> str:
+    """Plain GD's measured per-step factor of y vs the prediction 1 + 8η."""
+    head = (f"Plain GD multiplies $y$ by {factor:.4g} per step (predicted "
+            f"$1+8\\eta$ = {predicted:.4g}) and ")
+    if factor > 1:
+        return head + "runs down the concave direction"
+    return head + "does not grow in $y$, contrary to the prediction"
+
+
+# |z_T|/|z_0| within a factor 10 either way counts as a bounded orbit.
+BOUNDED = 1.0
+
+
+def bilinear(gda_conv: int, alt_conv: int, num: int,
+             alt_log: tuple[float, float]) -> str:
+    """f = xy: simultaneous GDA (predicted to diverge for every η > 0) and
+    alternating updates (predicted bounded, neither converging nor
+    diverging), from the counts of contracting step sizes among `num` and
+    the range of log10 |z_T|/|z_0| of the alternating runs."""
+    gda = ("as predicted, it diverges for every positive step size"
+           if gda_conv == 0 else
+           f"contrary to the prediction, it contracts for {gda_conv} of "
+           f"{num} step sizes")
+    lo, hi = alt_log
+    head = (f"Alternating updates: $\\log_{{10}} |z_T|/|z_0|$ lies in "
+            f"[{lo:.2g}, {hi:.2g}] over the grid and {alt_conv} of {num} "
+            "step sizes contract: ")
+    if alt_conv == 0 and max(abs(lo), abs(hi)) <= BOUNDED:
+        alt = ("bounded cycling without convergence (within a factor 10 of "
+               "$|z_0|$), as predicted.")
+    elif alt_conv:
+        alt = "some runs converge, contrary to the bounded-orbit prediction."
+    else:
+        alt = ("the distance leaves the factor-10 band around $|z_0|$, so "
+               "at this horizon the orbit does not look bounded, contrary "
+               "to the prediction.")
+    return f"Simultaneous GDA: {gda}. " + head + alt
+
+
+def escape(log_min: float, log_end: float, t_min: int, steps: int) -> str:
+    """GD started on the stable eigenvector: did rounding make it escape?
+    (log10 distance at its minimum and at the end of the run)."""
+    if log_end > log_min + 1:
+        return (f"In exact arithmetic the run would converge; here it "
+                f"escapes: after t = {t_min} the distance grows by "
+                f"$10^{{{log_end - log_min:.1f}}}$, so the stable line is "
+                "unstable to perturbations in practice.")
+    return (f"Within {steps} steps the distance has not grown tenfold from "
+            "its minimum, so this run shows no escape at this horizon.")
+
+
 # ---- G and its weight average G_ema (HW3 Q3, HW2 2a/2b) -------------------
 
 LAST_K = 5   # epochs over which a quoted score's spread is reported
@@ -393,3 +572,58 @@ def ema_comparison(raw: dict[str, float], avg: dict[str, float],
             f"{scores(floor)}. On FID {which} (ratio {ratio:.2f}). The "
             f"per-epoch FID ({per_epoch:,} samples) of G spans "
             f"{spread(raw_fids)}, that of G_ema {spread(avg_fids)}.")
+
+
+def ema_answer(method: str, raw_fid: float, avg_fid: float, num: int,
+               answer: str = "G") -> str:
+    """Which generator (`answer`: "G" or "G_ema") the answer's pictures
+    and scores use for `method`, and whether it is the one closer to the
+    data on FID (`num` samples)."""
+    other = "G_ema" if answer == "G" else "G"
+    mine, theirs = ((raw_fid, avg_fid) if answer == "G"
+                    else (avg_fid, raw_fid))
+    head = (f"For {method} the answer's pictures and scores are {answer}'s; "
+            f"on {num:,} samples {answer} has FID {mine:.1f} and {other} "
+            f"{theirs:.1f}, so ")
+    return head + compare(
+        mine / theirs,
+        lower="the answer shows the closer of the two to the data.",
+        higher=f"{other} is closer to the data than the pictures shown.",
+        same="the two are about as close to the data (within 3 %).")
+
+
+# ---- HW3 Q3: how far from the GAN equilibrium? ----------------------------
+
+# A discriminator output gap this large (a tenth of the [0, 1] range) counts
+# as clearly separating real from generated images.
+SEPARATES = 0.1
+
+
+def equilibrium(d_real: Sequence[float], d_fake: Sequence[float],
+                k: int = LAST_K) -> str:
+    """What the mean σ(D(x)) and σ(D(G(z))) of the last k epochs say about
+    the equilibrium p_g = p_data (where the optimal D is ½ everywhere).
+
+    For any D with values in [0, 1], E_data[D] − E_g[D] ≤ TV(p_data, p_g),
+    so each epoch's gap is a lower bound on the total variation distance;
+    a small gap bounds nothing (a weak D also has one)."""
+    real, fake = list(d_real)[-k:], list(d_fake)[-k:]
+    gaps = [r - f for r, f in zip(real, fake)]
+    n = len(gaps)
+    head = (f"Over the last {n} epochs the discriminator assigns on average "
+            f"{sum(real) / n:.2f} to real and {sum(fake) / n:.2f} to "
+            f"generated images (½ and ½ at the equilibrium p_g = p_data, "
+            f"where the optimal D is ½ everywhere); the gap is "
+            f"{min(gaps):.2f}–{max(gaps):.2f} per epoch. Since "
+            "E_data[D] − E_g[D] ≤ TV(p_data, p_g) for any D with values in "
+            "[0, 1], ")
+    if min(gaps) >= SEPARATES:
+        return head + (f"the total variation distance between data and "
+                       f"generator is at least {min(gaps):.2f} in every one "
+                       "of these epochs: training has not reached the "
+                       "equilibrium.")
+    return head + (f"a gap below {SEPARATES} in some epoch bounds that "
+                   "distance only weakly: the numbers are compatible with "
+                   "the equilibrium but do not show it, since a "
+                   "discriminator that has merely fallen behind the "
+                   "generator has a small gap too.")

@@ -104,6 +104,78 @@ def test_path_optimiser_lowers_u_on_nonlinear_generator():
     assert (inv.spacing_ratio(res.path) < 1.2).all()
 
 
+def test_path_result_is_the_best_iterate():
+    torch.manual_seed(2)
+    gen = Tiny()
+    z_a, z_b = torch.randn(3, D) * 2, torch.randn(3, D) * 2
+    x_a, x_b = gen(z_a).detach(), gen(z_b).detach()
+    for shell in (False, True):
+        res = inv.optimise_path(gen, z_a, z_b, x_a, x_b, 12, 40, lr=0.05,
+                                shell=shell)
+        # the returned U is the least over the equally spaced iterates
+        # (the start, then one after every 10th step, and the last)
+        rows = list(range(0, 40, 10)) + [40]
+        assert torch.equal(res.u, res.u_history[rows].min(0).values)
+        assert (res.best_iter % 10 == 0).all()
+        assert (inv.spacing_ratio(res.path) < 1.5).all()   # not bunched
+        assert torch.equal(res.u, res.u_history[res.best_iter,
+                                                 torch.arange(3)])
+        assert torch.allclose(inv.discrete_u(gen, res.path, x_a, x_b),
+                              res.u, rtol=1e-6)
+        assert (res.u <= res.u_history[0]).all()   # never worse than start
+        assert res.last.shape == res.path.shape
+
+
+def test_too_large_a_step_returns_the_straight_line():
+    # lr = 50 throws every iterate far off (U explodes with the path's
+    # length), so no iterate beats the start and the line itself comes back
+    torch.manual_seed(3)
+    gen = Tiny()
+    z_a, z_b = torch.randn(2, D), torch.randn(2, D)
+    x_a, x_b = gen(z_a).detach(), gen(z_b).detach()
+    line = inv.segment(z_a, z_b, 10)
+    u_line = inv.discrete_u(gen, line, x_a, x_b).detach()
+    res = inv.optimise_path(gen, z_a, z_b, x_a, x_b, 10, 30, lr=50.0)
+    assert (res.u_history[1:] > 2 * u_line).all()   # the optimiser fails
+    assert (res.best_iter == 0).all()
+    assert torch.equal(res.path, line) and torch.equal(res.u, u_line)
+    last = inv.discrete_u(gen, res.last, x_a, x_b)
+    assert (last > 2 * u_line).all()
+
+
+def test_line_optimal_under_constant_weight_is_not_worsened():
+    # G ≡ 0: f = ‖x_A‖² + ‖x_B‖² is constant, U = f · length, and the
+    # straight line is the global minimum; Adam's steps on rounding-level
+    # gradients can only lengthen it, so U(result) ≤ U(line) must hold
+    gen = Linear(torch.zeros(D, D))
+    torch.manual_seed(4)
+    z_a, z_b = torch.randn(3, D), torch.randn(3, D)
+    x_a, x_b = torch.randn(3, 1, 2, 4), torch.randn(3, 1, 2, 4)
+    u_line = inv.discrete_u(gen, inv.segment(z_a, z_b, 8), x_a, x_b)
+    res = inv.optimise_path(gen, z_a, z_b, x_a, x_b, 8, 50, lr=0.5)
+    assert (res.u <= u_line).all()
+    assert torch.allclose(res.u, u_line, rtol=1e-5)   # nothing to gain
+
+
+def test_min_u_summary_keys_and_guarantees():
+    torch.manual_seed(5)
+    gen = Tiny()
+    x_a, x_b = gen(torch.randn(2, D)).detach(), gen(torch.randn(2, D)).detach()
+    out = inv.min_u_summary(gen, x_a, x_b, restarts=2, inv_steps=20,
+                            num_points=8, iters=20)
+    for key in ("code_loss", "dz", "u_line", "u_arc", "u_shell", "u_free",
+                "free_iter", "shell_iter"):
+        assert key in out, key
+    assert out["code_loss"].shape == (2, 2)
+    assert (out["u_free"] <= out["u_line"]).all()
+    assert (out["u_shell"] <= out["u_arc"]).all()
+    # u_line is U of the straight line between the inverted codes
+    codes, _ = inv.best_codes(gen, torch.cat([x_a, x_b]), 2, 20)
+    line = inv.segment(codes[:2], codes[2:], 8)
+    assert torch.allclose(out["u_line"], inv.discrete_u(gen, line, x_a, x_b),
+                          rtol=1e-5)
+
+
 def test_resample_and_shell_projection():
     # points bunched at one end of a straight line → equally spaced again
     t = torch.tensor([0.0, 0.01, 0.02, 0.03, 1.0]).view(1, -1, 1)

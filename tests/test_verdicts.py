@@ -56,6 +56,39 @@ def test_path_verdicts():
     assert "about the same by FID" in v.quality_price((50.5, 50), (0.9, 0.9))
 
 
+def test_latent_path_verdicts():
+    none = v.line_improvement([1.0, 1.0], [0, 0])
+    assert "line itself is returned for all" in none and "1.000" in none
+    every = v.line_improvement([0.5, 0.6], [3, 5])
+    assert "for every pair, each by more than 3 %" in every
+    assert "but none by more than 3 %" in v.line_improvement([0.99, 0.98],
+                                                              [3, 5])
+    assert "2 of 2 pairs the best path is the last" in v.line_improvement(
+        [0.5, 0.6], [40, 40], 40)
+    assert "came before the last" in v.line_improvement([0.5, 0.6], [30, 20],
+                                                        40)
+    assert "last iterate" not in v.line_improvement([0.5, 0.6], [40, 40])
+    some = v.line_improvement([0.5, 0.99, 1.0], [3, 5, 0])
+    assert "2 of the 3 pairs; 1 of the 3 by more than 3 %" in some
+    assert "the other 1 no iterate" in some
+    assert "median 0.990 (min–max 0.500–1.000)" in some
+    assert "does not cost U" in v.shell_variant([0.5, 0.6], [0.9, 0.9])
+    assert "costs U;" in v.shell_variant([1.1, 0.9], [0.5, 0.6])
+    assert "above the straight line for 1 of 2" in v.shell_variant(
+        [1.1, 0.9], [0.5, 0.6])
+    assert "about nothing" in v.shell_variant([0.9, 0.9], [0.9, 0.9])
+    good, bare = {"spacing": 1.1, "refined": 1.01}, {"spacing": 5.0,
+                                                     "refined": 1.5}
+    assert "faithful" in v.quadrature(good, bare, 100)
+    assert "bunch up" in v.quadrature(good, bare, 100)
+    assert "misses ridges" in v.quadrature(
+        {"spacing": 1.1, "refined": 1.2}, bare, 100)
+    assert "no bunching" in v.quadrature(good, {"spacing": 1.5,
+                                                "refined": 1.0}, 100)
+    assert "all of them stay" in v.off_shell(0.0, 9, 13, 10, 12)
+    assert "25% of them lie outside" in v.off_shell(0.25, 9, 13, 5, 12)
+
+
 def test_sample_noise():
     assert "mostly noise" in v.sample_noise(1.0, 4.0, 1.0)
     assert "mostly signal" in v.sample_noise(1.0, 0.5, 0.4)
@@ -141,3 +174,36 @@ def test_along_weight_trend_words():
                                          [1, 1.2, 1.5])
     text = v.along_weight([0, 0.1, 0.2], [1, 0.9, 0.95], [1, 1.2, 1.5])
     assert "min U is not monotone" in text and "no clean trade-off" in text
+
+def test_ema_answer_both_ways():
+    assert "answer shows the closer" in v.ema_answer("WGAN-GP", 40, 50, 512)
+    far = v.ema_answer("WGAN-GP", 50, 40, 512)
+    assert "G_ema is closer to the data than the pictures shown" in far
+    assert "are G's" in far and "512 samples" in far
+    assert "about as close" in v.ema_answer("GAN", 50, 50.5, 512)
+    ema = v.ema_answer("GAN", 50, 40, 512, answer="G_ema")
+    assert "are G_ema's" in ema and "answer shows the closer" in ema
+
+
+def test_equilibrium_both_ways():
+    far = v.equilibrium([0.8] * 6, [0.3] * 6)
+    assert "has not reached the equilibrium" in far and "at least 0.50" in far
+    assert "last 5 epochs" in far
+    near = v.equilibrium([0.52, 0.55], [0.48, 0.5])
+    assert "compatible with the equilibrium but do not show it" in near
+    assert "0.04–0.05" in near
+
+
+def test_minimax_simulation_verdicts():
+    assert "same factor" in v.same_factor(0.0)
+    assert "does not move on the straight line" in v.same_factor(1e-3)
+    assert "runs down the concave" in v.gd_runs_down(1.4, 1.4)
+    assert "does not grow" in v.gd_runs_down(0.9, 1.4)
+    ok = v.bilinear(0, 0, 20, (-0.1, 0.2))
+    assert "as predicted, it diverges" in ok and "bounded cycling" in ok
+    bad = v.bilinear(3, 2, 20, (-0.1, 0.2))
+    assert "contracts for 3 of 20" in bad and "some runs converge" in bad
+    assert "leaves the factor-10 band" in v.bilinear(0, 0, 20, (-0.1, 2.0))
+    assert "escapes" in v.escape(-14.0, -2.0, 80, 200)
+    assert "no escape" in v.escape(-14.0, -13.5, 80, 200)
+
