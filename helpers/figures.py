@@ -104,6 +104,52 @@ def save(fig: plt.Figure, path: Path) -> Path:
     return path
 
 
+def path_strip(gen: torch.nn.Module, profile: str, pairs: int = 2,
+               points: int = 10) -> plt.Figure:
+    """HW2 2d: G along the straight line and along the optimised path for
+    the first test-image pairs, with 2d's settings of the profile."""
+    from . import data
+    from . import inversion as inv
+    from .profiles import settings
+    from .train import to_uint8
+    s = settings("hw2_2d_latent_path", profile)
+    test_x, test_y = data.load("MNIST", "test", "cpu")
+    images = data.to_signed_unit(test_x[:2 * pairs]).view(-1, 1, 28, 28)
+    codes, _ = inv.best_codes(gen, images, s["restarts"], s["inv_steps"])
+    z_a, z_b, x_a, x_b = codes[0::2], codes[1::2], images[0::2], images[1::2]
+    result = inv.optimise_path(gen, z_a, z_b, x_a, x_b, s["num_points"],
+                               s["iters"])
+    line = inv.segment(z_a, z_b, s["num_points"])
+    show = torch.linspace(0, s["num_points"] - 1, points).round().long()
+    fig, axes = plt.subplots(pairs, 1, squeeze=False,
+                             figsize=(0.62 * points, 1.45 * pairs + 0.4))
+    for p, ax in enumerate(axes[:, 0]):
+        with torch.no_grad():
+            rows = [to_uint8(gen(path[p, show])) for path in (line,
+                                                              result.path)]
+        ax.imshow(tile(torch.cat(rows), points), cmap="gray", vmin=0,
+                  vmax=255, interpolation="nearest")
+        ax.set_yticks([14, 43], ["line", "optimised"], fontsize=8)
+        ax.set_xticks([])
+        ax.grid(False)
+        ratio = (result.u[p] / result.u_history[0, p]).item()
+        ax.set_title(f"{test_y[2 * p]} → {test_y[2 * p + 1]}: U / U(line) "
+                     f"= {ratio:.2f}", fontsize=9)
+    fig.suptitle("HW2 2d: G along latent paths", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def generator(state: dict[str, Any], name: str, profile: str,
+              device: str = "cpu") -> torch.nn.Module:
+    """The trained generator G of a run state (eval mode, frozen)."""
+    from .models import build_gan
+    config = experiment_config(name, profile, device)
+    gen, _ = build_gan(config.model, config.z_dim)
+    gen.load_state_dict(state["generator"])
+    return gen.eval().requires_grad_(False)
+
+
 def both(state: dict[str, Any]) -> dict[str, dict[int, torch.Tensor]]:
     """Fixed-noise snapshots of G and G_ema of a run state."""
     return {"G": state["snapshots"], "G_ema": state["snapshots_ema"]}
@@ -137,4 +183,6 @@ def make_all(profile: str, out: Path, device: str = "cpu") -> list[Path]:
         "WGAN-GP, G": wgan["history"]["fid"],
         "WGAN-GP, G_ema": wgan["history"]["ema_fid"]}}
     paths.append(save(fid_figure(curves), out / "fid_curves.png"))
+    gen = generator(gan, "hw2_2a_gan", profile, device)
+    paths.append(save(path_strip(gen, profile), out / "latent_paths.png"))
     return paths

@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from helpers import figures
+from helpers.models import build_gan
 
 
 def fake_state(epochs: int, seed: int) -> dict:
@@ -15,7 +16,10 @@ def fake_state(epochs: int, seed: int) -> dict:
                                  dtype=torch.uint8)
                 for e in range(1, epochs + 1)}
     fids = torch.linspace(300, 30, epochs).tolist()
-    return {"epoch": epochs, "snapshots": snaps(), "snapshots_ema": snaps(),
+    torch.manual_seed(seed)
+    model, _ = build_gan("fc", 128)
+    return {"epoch": epochs, "generator": model.state_dict(),
+            "snapshots": snaps(), "snapshots_ema": snaps(),
             "history": {"fid": fids, "ema_fid": [f * 0.8 for f in fids]}}
 
 
@@ -26,7 +30,8 @@ def test_every_figure_is_written_and_small(tmp_path, monkeypatch):
                         lambda name, profile, device="cpu": states[name])
     paths = figures.make_all("smoke", tmp_path)
     assert {p.name for p in paths} == {"dcgan_samples.png",
-                                       "mnist_samples.png", "fid_curves.png"}
+                                       "mnist_samples.png", "fid_curves.png",
+                                       "latent_paths.png"}
     for path in paths:   # random pixels: the worst case for PNG size
         assert 0 < path.stat().st_size <= figures.MAX_BYTES
 
