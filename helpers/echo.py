@@ -453,17 +453,6 @@ def _fit(model: RateDistortionAE, config: AEConfig,
     return losses, time.perf_counter() - start
 
 
-def rate_distortion_sweep(betas: tuple[float, ...], device: torch.device,
-                          num_epochs: int, num_train: int | None,
-                          num_test: int | None, seed: int = 0,
-                          **overrides) -> dict[str, list[RDResult]]:
-    """Echo AE and Gaussian β-VAE for every β: {"echo": [...], "gauss": [...]}."""
-    return {kind: [train_rd(AEConfig(kind, float(b), num_epochs, num_train,
-                                     seed=seed, **overrides), device, num_test)
-                   for b in betas]
-            for kind in ("echo", "gauss")}
-
-
 def paper_sweep(betas: tuple[float, ...], seeds: list[int],
                 device: torch.device, num_epochs: int, num_train: int | None,
                 num_test: int | None, width: float

@@ -123,3 +123,45 @@ def test_ema_comparison_words_both_outcomes():
     assert "50.0–60.0 over the last 2 epochs" in text
     assert "on 10,000 samples" in text and "(2,000 samples)" in text
     assert v.spread([9, 1, 2, 3, 4, 5, 6]) == "2.0–6.0 over the last 5 epochs"
+
+
+def test_echo_vs_vae_every_outcome():
+    tol = v.rd_tolerance([0.2])
+    assert tol == v.RD_TIE and v.rd_tolerance([3.0]) == 6.0
+    assert "cannot be compared" in v.echo_vs_vae([], tol)
+    ahead = v.echo_vs_vae([(10.0, -3.0), (20.0, -2.0)], tol)
+    assert "Echo dominates" in ahead and "2.0–3.0 nats" in ahead
+    assert "lead may shrink" in ahead and "widen" not in ahead
+    behind = v.echo_vs_vae([(10.0, 3.0), (20.0, 2.0)], tol)
+    assert "trails the β-VAE everywhere" in behind and "widen" in behind
+    level = v.echo_vs_vae([(10.0, 0.5)], tol)
+    assert "neither model dominates" in level
+    low = v.echo_vs_vae([(5.0, -2.0), (15.0, 0.0), (25.0, 4.0)], tol)
+    assert "leads at low rates, trails at high" in low
+    assert "level within ±1.0 nats at R = 15.0" in low
+    high = v.echo_vs_vae([(5.0, 2.0), (25.0, -4.0)], tol)
+    assert "leads at high rates, trails at low" in high
+
+
+def test_ablation_verdict_every_outcome():
+    trails = v.ablation_verdict(5.0, {"a": 1.0, "b": 9.0, "c": 5.5}, 1.0)
+    assert "Echo behind" in trails and "helps it most is a" in trails
+    assert "b moves it against Echo" in trails
+    assert "c changes it by less" in trails
+    assert "no change flips" in trails
+    stuck = v.ablation_verdict(5.0, {"a": 4.5, "b": 4.8}, 1.0)
+    assert "no single change tried here helps" in stuck
+    assert "A, b change it by less" in stuck
+    flip = v.ablation_verdict(5.0, {"a": -3.0}, 1.0)
+    assert "a changes which model is ahead" in flip
+    leads = v.ablation_verdict(-5.0, {"a": 2.0, "b": -5.2}, 1.0)
+    assert "Echo leads" in leads and "erodes the lead most is a" in leads
+    safe = v.ablation_verdict(-5.0, {"b": -5.2}, 1.0)
+    assert "no single change tried here erodes" in safe
+    tie = v.ablation_verdict(0.3, {"b": 0.2}, 1.0)
+    assert "level in the paper's set-up" in tie
+
+
+def test_ablation_from_level_is_no_flip():
+    out = v.ablation_verdict(0.3, {"a": -4.0}, 1.0)
+    assert "no change flips" in out and "in Echo's favour" in out
