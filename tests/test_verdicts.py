@@ -165,3 +165,15 @@ def test_ablation_verdict_every_outcome():
 def test_ablation_from_level_is_no_flip():
     out = v.ablation_verdict(0.3, {"a": -4.0}, 1.0)
     assert "no change flips" in out and "in Echo's favour" in out
+
+
+def test_rate_extremes_every_outcome():
+    floor = 5.74
+    out = v.rate_extremes([1, 2], [5.75, 5.74], floor, [0.5, 0.1])
+    assert "at every β" in out and "one point" in out
+    assert "transmits next to nothing" in out
+    some = v.rate_extremes([1, 2], [9.0, 5.76], floor, [3.0, 0.2])
+    assert "floor (5.74 nats) at β ∈ {2}" in some
+    assert "collapse) at β ∈ {2}" in some
+    none = v.rate_extremes([1, 2], [9.0, 7.0], floor, [3.0, 2.0])
+    assert "stays above its rate floor" in none and "no posterior" in none
