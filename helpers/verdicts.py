@@ -514,3 +514,18 @@ def ablation_verdict(base: float, rows: dict[str, float], tol: float) -> str:
             "which model is ahead." if flips else
             "; no change flips which model is ahead.")
     return head + body + end
+
+
+def ablation_source(name: str, echo_change: float, vae_change: float) -> str:
+    """Which model a change of set-up acts through: the changes of Echo's
+    and of the β-VAE's own D + βR (new − old, nats) that make up its Δ."""
+    total = echo_change - vae_change
+    head = (f"The change of Δ with {name} ({total:+.1f} nats) splits into "
+            f"Echo's own D + βR changing by {echo_change:+.1f} and the "
+            f"β-VAE's by {vae_change:+.1f}: ")
+    if abs(vae_change) > 2 * abs(echo_change):
+        return head + ("it acts mainly through the β-VAE, i.e. on how far "
+                       "the β-VAE gets in this training, not on Echo.")
+    if abs(echo_change) > 2 * abs(vae_change):
+        return head + "it acts mainly through the Echo AE itself."
+    return head + "it acts on both models alike."

@@ -177,3 +177,10 @@ def test_rate_extremes_every_outcome():
     assert "collapse) at β ∈ {2}" in some
     none = v.rate_extremes([1, 2], [9.0, 7.0], floor, [3.0, 2.0])
     assert "stays above its rate floor" in none and "no posterior" in none
+
+
+def test_ablation_source_every_outcome():
+    assert "through the β-VAE" in v.ablation_source("x", -30.0, -130.0)
+    assert "Echo AE itself" in v.ablation_source("x", -30.0, -5.0)
+    assert "both models alike" in v.ablation_source("x", -30.0, -40.0)
+    assert "(+100.0 nats)" in v.ablation_source("x", -30.0, -130.0)
