@@ -1,4 +1,4 @@
-"""Conclusions as functions of the measured numbers (HW2 2a–2e, HW3 Q1, Q3).
+"""Conclusions as functions of the measured numbers (HW2 1e, 2a–2e, HW3 Q1, Q3).
 
 The sentences are Markdown (for `report.md`): a literal asterisk is "\\*".
 
