@@ -508,3 +508,20 @@ def equal_rate_gaps(echo_rates: np.ndarray, echo_dists: np.ndarray,
     r, d = np.asarray(vae_rates)[order], np.asarray(vae_dists)[order]
     return [(float(er), float(ed - np.interp(er, r, d)))
             for er, ed in zip(echo_rates, echo_dists) if r[0] <= er <= r[-1]]
+
+
+@torch.no_grad()
+def saturated_share(model: RateDistortionAE, x: torch.Tensor,
+                    level: float = 0.99) -> float:
+    """Share of the Echo scales σ(a_d(x)) above `level` on images x: where
+    σ' = σ(1 − σ) ≈ 0, so no gradient moves s_d off its bound s_max."""
+    model.eval()
+    _, raw = model.encoder(x)
+    return float((torch.sigmoid(raw) > level).float().mean())
+
+
+def test_images(num_test: int | None, device: torch.device | str
+                ) -> torch.Tensor:
+    """The first num_test binarised MNIST test images (all if None)."""
+    images, _ = data.load("MNIST", "test", device)
+    return binarise(images[:num_test])

@@ -368,6 +368,9 @@ RD_TIE = 1.0
 # COLLAPSED nats transmits next to nothing (posterior collapse).
 AT_FLOOR = 0.1
 COLLAPSED = 1.0
+# Share of Echo scales with σ(a) > 0.99 above which the encoder counts as
+# saturated: most of its s_d(x) then receive (almost) no gradient.
+SATURATED = 0.9
 
 
 def _betas(bs: Sequence[float]) -> str:
@@ -482,8 +485,8 @@ def ablation_verdict(base: float, rows: dict[str, float], tol: float) -> str:
         if g > tol:
             return "Echo behind"
         return "Echo ahead" if g < -tol else "level"
-    head = (f"In the paper's set-up Δ = {base:+.1f} nats ({side(base)}, tie "
-            f"margin ±{tol:.1f}).")
+    head = (f"With the paper's set-up at this ablation's size, Δ = "
+            f"{base:+.1f} nats ({side(base)}, tie margin ±{tol:.1f}).")
     favour = {k: g for k, g in rows.items() if g < base - tol}
     against = {k: g for k, g in rows.items() if g > base + tol}
     same = [k for k in rows if k not in favour and k not in against]
@@ -529,3 +532,17 @@ def ablation_source(name: str, echo_change: float, vae_change: float) -> str:
     if abs(echo_change) > 2 * abs(vae_change):
         return head + "it acts mainly through the Echo AE itself."
     return head + "it acts on both models alike."
+
+
+def saturation(share: float) -> str:
+    """Whether the Echo encoder's scales are stuck at their bound, from the
+    share of σ(a_d(x)) above 0.99 on the test images."""
+    head = (f"On the test images {100 * share:.0f} % of the Echo scales have "
+            f"σ(a) > 0.99, i.e. s within 1 % of its bound: ")
+    if share > SATURATED:
+        return head + ("the log-sigmoid is saturated there, so neither the "
+                       "rate nor the distortion sends a gradient to a "
+                       "(dσ/da = σ(1 − σ) ≈ 0) and gradient descent cannot "
+                       "lift the encoder off its rate floor.")
+    return head + ("most scales are off the bound, so where the encoder "
+                   "sits is the optimiser's choice, not a dead gradient.")

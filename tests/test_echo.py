@@ -266,3 +266,13 @@ def test_equal_rate_gaps_interpolate_inside_the_range():
     # D_vae(5) = 9 + (5 − 2)/(12 − 2)·(5 − 9) = 7.8; 1 and 20 are outside
     assert len(gaps) == 1 and gaps[0][0] == 5.0
     assert math.isclose(gaps[0][1], 8.0 - 7.8)
+
+
+def test_saturated_share_counts_scales_at_the_bound():
+    model = _paper_model("echo")
+    head = model.encoder.net[-1]
+    with torch.no_grad():  # a_d = 10 for half the dimensions, 0 for the rest
+        head.weight.zero_()
+        head.bias.copy_(torch.cat([torch.zeros(32), torch.full((16,), 10.),
+                                   torch.zeros(16)]))
+    assert echo.saturated_share(model, torch.zeros(4, 784)) == 0.5

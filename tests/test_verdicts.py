@@ -146,6 +146,7 @@ def test_echo_vs_vae_every_outcome():
 def test_ablation_verdict_every_outcome():
     trails = v.ablation_verdict(5.0, {"a": 1.0, "b": 9.0, "c": 5.5}, 1.0)
     assert "Echo behind" in trails and "helps it most is a" in trails
+    assert trails.startswith("With the paper's set-up at this ablation")
     assert "b moves it against Echo" in trails
     assert "c changes it by less" in trails
     assert "no change flips" in trails
@@ -184,3 +185,8 @@ def test_ablation_source_every_outcome():
     assert "Echo AE itself" in v.ablation_source("x", -30.0, -5.0)
     assert "both models alike" in v.ablation_source("x", -30.0, -40.0)
     assert "(+100.0 nats)" in v.ablation_source("x", -30.0, -130.0)
+
+
+def test_saturation_both_sides():
+    assert "cannot" in v.saturation(v.SATURATED + 0.05)
+    assert "optimiser's choice" in v.saturation(v.SATURATED - 0.05)
