@@ -281,12 +281,13 @@ class AEConfig:
     m_bound: float | None = None   # Echo m = tanh(raw/m_bound); None: raw
     sampler: str = "cyclic"        # "cyclic" | "permuted" (the paper's)
     lr_decay: bool = False         # constant lr, then linear to 0 (paper)
+    s_bias: float | None = None    # Echo: initial bias of the raw scale a
 
     def key(self) -> dict:
         """The cache key: the fields, less the later ones at their defaults
         (so runs cached before those fields existed keep their names)."""
         later = {"arch": "mlp", "width": 1.0, "m_bound": None,
-                 "sampler": "cyclic", "lr_decay": False}
+                 "sampler": "cyclic", "lr_decay": False, "s_bias": None}
         return {k: v for k, v in asdict(self).items()
                 if not (k in later and later[k] == v)}
 
@@ -332,6 +333,9 @@ class RateDistortionAE(nn.Module):
         self.depth = echo_depth(config.s_max, torch.float32)
         _check_depth(self.depth, config.batch_size)
         self.encoder, self.decoder = _networks(config)
+        if config.s_bias is not None:  # a = s_bias at the start: s = s_max·σ
+            with torch.no_grad():
+                self.encoder.net[-1].bias[config.z_dim:] = config.s_bias
 
     def encode(self, x: torch.Tensor, generator: torch.Generator | None = None
                ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -473,8 +477,9 @@ ABLATIONS: dict[str, dict] = {
     "m unbounded": {"m_bound": None},            # no tanh(·/16)
     "MLP nets": {"arch": "mlp"},                 # 784–256–256, both ways
     "lr 1e-3 constant": {"lr": 1e-3, "lr_decay": False},  # faster training
+    "s starts small": {"s_bias": -4.0},          # σ(−4) ≈ 0.018: little noise
 }
-ECHO_ONLY_FIELDS = ("m_bound", "sampler", "s_max")
+ECHO_ONLY_FIELDS = ("m_bound", "sampler", "s_max", "s_bias")
 
 
 def ablation(beta: float, device: torch.device, num_epochs: int,

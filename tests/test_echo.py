@@ -276,3 +276,14 @@ def test_saturated_share_counts_scales_at_the_bound():
         head.bias.copy_(torch.cat([torch.zeros(32), torch.full((16,), 10.),
                                    torch.zeros(16)]))
     assert echo.saturated_share(model, torch.zeros(4, 784)) == 0.5
+
+
+def test_s_bias_sets_the_initial_scale():
+    model = echo.RateDistortionAE(echo.paper_config(
+        "echo", 1.0, 1, None, width=0.25, s_bias=-4.0))
+    with torch.no_grad():
+        _, raw = model.encoder(torch.zeros(2, 784))
+    # zero input: the raw scale is the bias plus what the ReLU stack adds
+    assert model.encoder.net[-1].bias[32:].eq(-4.0).all()
+    assert raw.mean() < -3
+    assert "s_bias" not in echo.paper_config("echo", 1.0, 1, None).key()
