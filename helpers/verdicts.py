@@ -546,3 +546,19 @@ def saturation(share: float) -> str:
                        "lift the encoder off its rate floor.")
     return head + ("most scales are off the bound, so where the encoder "
                    "sits is the optimiser's choice, not a dead gradient.")
+
+
+def training_length(short: int, gap_short: float, long: int, gap_long: float,
+                    tol: float) -> str:
+    """How Δ (Echo minus β-VAE, D + βR) moves from `short` to `long`
+    training steps, at the same β (the ablation's and the sweep's runs)."""
+    head = (f"Training length: at {short:,} steps Δ = {gap_short:+.1f} nats, "
+            f"at {long:,} steps (the sweep above) {gap_long:+.1f}: ")
+    if gap_long > gap_short + tol:
+        return head + ("longer training helps the β-VAE more than Echo, "
+                       "so the short runs overstate Echo's standing.")
+    if gap_long < gap_short - tol:
+        return head + ("longer training helps Echo more than the β-VAE, "
+                       "so the short runs understate Echo's standing.")
+    return head + (f"within ±{tol:.1f} nats, so training length does not "
+                   "change the comparison here.")

@@ -190,3 +190,9 @@ def test_ablation_source_every_outcome():
 def test_saturation_both_sides():
     assert "cannot" in v.saturation(v.SATURATED + 0.05)
     assert "optimiser's choice" in v.saturation(v.SATURATED - 0.05)
+
+
+def test_training_length_every_outcome():
+    assert "helps the β-VAE more" in v.training_length(120, -96, 600, 24, 1)
+    assert "helps Echo more" in v.training_length(120, 24, 600, -96, 1)
+    assert "does not change" in v.training_length(120, 5, 600, 5.5, 1)
