@@ -5,7 +5,10 @@ z = m(x₀) + Σ_{k≥1} (Π_{j<k} S(x_j)) m(x_k), x₁, x₂, … fresh data po
 Here S = diag(s) with s = s_max·σ(·) ∈ (0, s_max), s_max < 1 (a contraction),
 the series is cut after K terms with K chosen so that the dropped tail is below
 the dtype's rounding error, and x₁, …, x_{K−1} are the other samples of the
-minibatch taken along a random cyclic order. Used by HW2 1e.
+minibatch: along one random cyclic order (`echo_sample`), or a fresh random
+permutation per sample as in the paper's code (`echo_sample_permuted`).
+The rate–distortion experiment rebuilds the paper's MNIST set-up
+(`paper_config`) and ablates it one change at a time. Used by HW2 1e.
 """
 
 import math
