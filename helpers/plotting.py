@@ -185,19 +185,46 @@ def estimates_versus_n(sizes: list[int],
     return fig
 
 
-def rate_distortion(curves: dict[str, tuple[list[float], list[float],
-                                             list[float]]],
+def rate_distortion(curves: dict[str, tuple[list[float], np.ndarray,
+                                             np.ndarray]],
                     title: str) -> plt.Figure:
-    """HW2 1e: distortion against rate, one curve per model; each point is
-    labelled with its β. `curves`: label → (betas, rates, distortions)."""
+    """HW2 1e: distortion against rate, one curve per model through the
+    seed means, each seed a faint dot, error bars ± the seed std (with
+    several seeds); points labelled with β.
+    `curves`: label → (betas, rates (seeds, β), distortions (seeds, β))."""
     fig, ax = plt.subplots(figsize=(6.5, 4))
     for (label, (betas, rates, dists)), marker in zip(curves.items(), "os^v"):
-        ax.plot(rates, dists, marker=marker, label=label)
-        for b, r, d in zip(betas, rates, dists):
-            ax.annotate(f"β={b:g}", (r, d), textcoords="offset points",
+        rates, dists = np.atleast_2d(rates), np.atleast_2d(dists)
+        r, d = rates.mean(0), dists.mean(0)
+        many = len(rates) > 1
+        line = ax.errorbar(r, d, xerr=rates.std(0, ddof=1) if many else None,
+                           yerr=dists.std(0, ddof=1) if many else None,
+                           marker=marker, capsize=3, label=label)
+        if many:
+            ax.scatter(rates.ravel(), dists.ravel(), s=8, alpha=0.35,
+                       color=line[0].get_color())
+        for b, x, y in zip(betas, r, d):
+            ax.annotate(f"β={b:g}", (x, y), textcoords="offset points",
                         xytext=(4, 4), fontsize=7)
     ax.set(xlabel="rate R (nats per image)",
            ylabel="distortion D = −log p(x|z) (nats per image)", title=title)
     ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def ablation_bars(gaps: dict[str, float], tol: float,
+                  title: str) -> plt.Figure:
+    """HW2 1e: Δ = (D + βR)_Echo − (D + βR)_β-VAE per change to the set-up,
+    one bar each (negative: Echo ahead), the tie margin shaded."""
+    names = list(gaps)[::-1]
+    fig, ax = plt.subplots(figsize=(6.5, 0.45 * len(names) + 1.2))
+    vals = [gaps[n] for n in names]
+    ax.barh(names, vals, color=["C0" if v < 0 else "C3" for v in vals])
+    ax.axvspan(-tol, tol, color="0.85", zorder=0, label=f"tie ±{tol:.1f}")
+    ax.axvline(0, color="k", lw=0.8)
+    ax.set(xlabel="Δ = Echo's D + βR − β-VAE's D + βR (nats; < 0: Echo "
+           "ahead)", title=title)
+    ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     return fig

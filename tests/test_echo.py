@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -134,3 +135,155 @@ def test_gaussian_rate_is_kl_to_standard_normal():
         last.bias.copy_(torch.tensor([1.0, 1.0, 1.0, 0.0, 0.0, 0.0]))
     _, rate = model(torch.zeros(5, 784))
     assert torch.allclose(rate, torch.full((5,), 1.5))
+
+
+# ---- the paper's set-up (Brekelmans et al. 2019) ------------------------------
+
+
+def test_paper_clip_meets_the_float32_tail_bound():
+    # M·r^K/(1 − r) < 2⁻²³ with M = max|m| = 1 (tanh), r = 0.8359, K = 100
+    k = echo.echo_depth(echo.PAPER_CLIP, torch.float32)
+    assert k == echo.PAPER_DEPTH == 100
+    assert echo.truncation_bound(echo.PAPER_CLIP, k, 1.0) < 2.0 ** -23
+    # the sampler's own default, (2⁻²³)^(1/100), would miss the bound
+    loose = 2.0 ** (-23 / 100)
+    assert echo.truncation_bound(loose, k, 1.0) > 2.0 ** -23
+
+
+def test_paper_sampler_tail_is_below_float32_precision():
+    # worst case s ≡ clip, |m| ≤ 1: the sampler's 100 terms (x₀ and the 99
+    # other items of a batch of 100) against the same series continued for
+    # 900 more terms; the difference is the dropped tail, < 2⁻²³
+    gen = torch.Generator().manual_seed(0)
+    m = torch.tanh(torch.randn(100, 4, generator=gen, dtype=torch.float64) * 9)
+    s = torch.full_like(m, echo.PAPER_CLIP)
+    z = echo.echo_sample_permuted(m, s, echo.PAPER_DEPTH,
+                                  torch.Generator().manual_seed(1))
+    idx = echo.other_items(100, 99, generator=torch.Generator().manual_seed(1))
+    more = torch.randint(0, 100, (100, 900), generator=gen)
+    chain = torch.cat([idx, more], 1)              # x₁ … x₉₉₉
+    powers = echo.PAPER_CLIP ** torch.arange(1, 1000, dtype=torch.float64)
+    terms = powers[None, :, None] * m[chain]       # (Π_{j<k} s_j) m(x_k)
+    assert torch.allclose(z, m + terms[:, :99].sum(1), rtol=0, atol=1e-12)
+    long = m + terms.sum(1)
+    tail = (long - z).abs().max().item()
+    assert tail <= echo.truncation_bound(echo.PAPER_CLIP, 100, 1.0) < 2.0 ** -23
+    assert tail > 0.1 * 2.0 ** -23   # the check can fail: the tail is real
+
+
+def test_permuted_sampler_uses_each_other_item_once():
+    idx = echo.other_items(7, 6, generator=torch.Generator().manual_seed(3))
+    for i, row in enumerate(idx.tolist()):
+        assert sorted(row) == [j for j in range(7) if j != i]
+    with pytest.raises(ValueError, match="batch"):
+        echo.other_items(7, 7)
+
+
+def test_permuted_sampler_equals_the_series_with_its_own_chains():
+    gen = torch.Generator().manual_seed(1)
+    m = torch.randn(12, 3, generator=gen, dtype=torch.float64)
+    s = 0.8 * torch.rand(12, 3, generator=gen, dtype=torch.float64)
+    z = echo.echo_sample_permuted(m, s, 6, torch.Generator().manual_seed(5))
+    idx = echo.other_items(12, 5, generator=torch.Generator().manual_seed(5))
+    for i in range(12):  # z = m₀ + s₀(m₁ + s₁(m₂ + …))
+        acc = torch.zeros(3, dtype=torch.float64)
+        for j in reversed(idx[i].tolist()):
+            acc = m[j] + s[j] * acc
+        assert torch.allclose(z[i], m[i] + s[i] * acc, atol=1e-12)
+
+
+def _paper_model(kind, z_dim=32):
+    torch.manual_seed(0)
+    return echo.RateDistortionAE(echo.paper_config(kind, 1.0, 1, None,
+                                                   width=0.25, z_dim=z_dim))
+
+
+def test_paper_rate_is_minus_sum_log_s():
+    model = _paper_model("echo")
+    head = model.encoder.net[-1]
+    with torch.no_grad():  # raw logit of s_d = 0.1·d: s_d = clip·σ(0.1 d)
+        head.weight.zero_()
+        head.bias.copy_(torch.cat([torch.zeros(32), 0.1 * torch.arange(32.)]))
+    dist, rate = model(torch.rand(100, 784).round())
+    s = echo.PAPER_CLIP * torch.sigmoid(0.1 * torch.arange(32.))
+    assert torch.allclose(rate, -torch.log(s).sum().expand(100), atol=1e-4)
+    assert dist.shape == (100,)
+
+
+def test_paper_m_is_bounded_by_one():
+    model = _paper_model("echo")
+    x = torch.rand(100, 784).round()
+    with torch.no_grad():
+        model.encoder.net[-1].bias.fill_(1e4)  # huge raw m
+        loc, _ = model.encoder(x)
+    assert loc.abs().max() > 100
+    assert model.m_bound == 16.0
+    z, _ = model.encode(x)
+    # |z| ≤ Σ_k clip^k = 1/(1 − clip) when |m| ≤ 1
+    assert z.abs().max() <= 1 / (1 - echo.PAPER_CLIP) + 1e-4
+
+
+@pytest.mark.parametrize("kind", ["echo", "gauss"])
+@pytest.mark.parametrize("width", [0.25, 1.0])
+def test_conv_model_shapes(kind, width):
+    from helpers.models import ConvDecoder, ConvEncoder
+    enc, dec = ConvEncoder(32, width), ConvDecoder(32, width)
+    loc, raw = enc(torch.zeros(100, 784))
+    assert loc.shape == raw.shape == (100, 32)
+    assert dec(loc).shape == (100, 784)
+    model = echo.RateDistortionAE(echo.paper_config(kind, 1.0, 1, None,
+                                                    width=width))
+    dist, rate = model(torch.rand(100, 784).round())
+    assert dist.shape == rate.shape == (100,)
+
+
+def test_conv_widths_follow_the_paper():
+    from helpers.models import ConvEncoder
+    convs = [m for m in ConvEncoder(32).net if isinstance(m, torch.nn.Conv2d)]
+    assert [c.out_channels for c in convs] == [32, 32, 64, 64, 256]
+    assert [c.kernel_size[0] for c in convs] == [5, 5, 5, 5, 7]
+    assert [c.stride[0] for c in convs] == [1, 2, 1, 2, 1]
+
+
+def test_lr_schedule_is_flat_then_linear_to_zero():
+    assert [echo.lr_factor(t, 10, True) for t in (0, 5, 6, 9)] == \
+        [1.0, 1.0, 0.8, 0.2]
+    assert echo.lr_factor(9, 10, False) == 1.0
+
+
+def test_cache_key_of_old_configs_is_unchanged():
+    cfg = echo.AEConfig("echo", 1.0, 1, None)
+    assert set(cfg.key()) == {"kind", "beta", "num_epochs", "num_train",
+                              "experiment", "z_dim", "hidden", "s_max",
+                              "batch_size", "lr", "seed"}
+    assert echo.paper_config("echo", 1.0, 1, None).key()["arch"] == "conv"
+
+
+def test_equal_rate_gaps_interpolate_inside_the_range():
+    gaps = echo.equal_rate_gaps(np.array([1.0, 5.0, 20.0]),
+                                np.array([10.0, 8.0, 1.0]),
+                                np.array([12.0, 2.0]), np.array([5.0, 9.0]))
+    # D_vae(5) = 9 + (5 − 2)/(12 − 2)·(5 − 9) = 7.8; 1 and 20 are outside
+    assert len(gaps) == 1 and gaps[0][0] == 5.0
+    assert math.isclose(gaps[0][1], 8.0 - 7.8)
+
+
+def test_saturated_share_counts_scales_at_the_bound():
+    model = _paper_model("echo")
+    head = model.encoder.net[-1]
+    with torch.no_grad():  # a_d = 10 for half the dimensions, 0 for the rest
+        head.weight.zero_()
+        head.bias.copy_(torch.cat([torch.zeros(32), torch.full((16,), 10.),
+                                   torch.zeros(16)]))
+    assert echo.saturated_share(model, torch.zeros(4, 784)) == 0.5
+
+
+def test_s_bias_sets_the_initial_scale():
+    model = echo.RateDistortionAE(echo.paper_config(
+        "echo", 1.0, 1, None, width=0.25, s_bias=-4.0))
+    with torch.no_grad():
+        _, raw = model.encoder(torch.zeros(2, 784))
+    # zero input: the raw scale is the bias plus what the ReLU stack adds
+    assert model.encoder.net[-1].bias[32:].eq(-4.0).all()
+    assert raw.mean() < -3
+    assert "s_bias" not in echo.paper_config("echo", 1.0, 1, None).key()

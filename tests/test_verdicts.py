@@ -207,3 +207,75 @@ def test_minimax_simulation_verdicts():
     assert "escapes" in v.escape(-14.0, -2.0, 80, 200)
     assert "no escape" in v.escape(-14.0, -13.5, 80, 200)
 
+
+def test_echo_vs_vae_every_outcome():
+    tol = v.rd_tolerance([0.2])
+    assert tol == v.RD_TIE and v.rd_tolerance([3.0]) == 6.0
+    assert "cannot be compared" in v.echo_vs_vae([], tol)
+    ahead = v.echo_vs_vae([(10.0, -3.0), (20.0, -2.0)], tol)
+    assert "Echo dominates" in ahead and "2.0–3.0 nats" in ahead
+    assert "lead may shrink" in ahead and "widen" not in ahead
+    behind = v.echo_vs_vae([(10.0, 3.0), (20.0, 2.0)], tol)
+    assert "trails the β-VAE everywhere" in behind and "widen" in behind
+    level = v.echo_vs_vae([(10.0, 0.5)], tol)
+    assert "neither model dominates" in level
+    low = v.echo_vs_vae([(5.0, -2.0), (15.0, 0.0), (25.0, 4.0)], tol)
+    assert "leads at low rates, trails at high" in low
+    assert "level within ±1.0 nats at R = 15.0" in low
+    high = v.echo_vs_vae([(5.0, 2.0), (25.0, -4.0)], tol)
+    assert "leads at high rates, trails at low" in high
+
+
+def test_ablation_verdict_every_outcome():
+    trails = v.ablation_verdict(5.0, {"a": 1.0, "b": 9.0, "c": 5.5}, 1.0)
+    assert "Echo behind" in trails and "helps it most is a" in trails
+    assert trails.startswith("With the paper's set-up at this ablation")
+    assert "b moves it against Echo" in trails
+    assert "c changes it by less" in trails
+    assert "no change flips" in trails
+    stuck = v.ablation_verdict(5.0, {"a": 4.5, "b": 4.8}, 1.0)
+    assert "no single change tried here helps" in stuck
+    assert "A, b change it by less" in stuck
+    flip = v.ablation_verdict(5.0, {"a": -3.0}, 1.0)
+    assert "a changes which model is ahead" in flip
+    leads = v.ablation_verdict(-5.0, {"a": 2.0, "b": -5.2}, 1.0)
+    assert "Echo leads" in leads and "erodes the lead most is a" in leads
+    safe = v.ablation_verdict(-5.0, {"b": -5.2}, 1.0)
+    assert "no single change tried here erodes" in safe
+    tie = v.ablation_verdict(0.3, {"b": 0.2}, 1.0)
+    assert "level in the paper's set-up" in tie
+
+
+def test_ablation_from_level_is_no_flip():
+    out = v.ablation_verdict(0.3, {"a": -4.0}, 1.0)
+    assert "no change flips" in out and "in Echo's favour" in out
+
+
+def test_rate_extremes_every_outcome():
+    floor = 5.74
+    out = v.rate_extremes([1, 2], [5.75, 5.74], floor, [0.5, 0.1])
+    assert "at every β" in out and "one point" in out
+    assert "transmits next to nothing" in out
+    some = v.rate_extremes([1, 2], [9.0, 5.76], floor, [3.0, 0.2])
+    assert "floor (5.74 nats) at β ∈ {2}" in some
+    assert "collapse) at β ∈ {2}" in some
+    none = v.rate_extremes([1, 2], [9.0, 7.0], floor, [3.0, 2.0])
+    assert "stays above its rate floor" in none and "no posterior" in none
+
+
+def test_ablation_source_every_outcome():
+    assert "through the β-VAE" in v.ablation_source("x", -30.0, -130.0)
+    assert "Echo AE itself" in v.ablation_source("x", -30.0, -5.0)
+    assert "both models alike" in v.ablation_source("x", -30.0, -40.0)
+    assert "(+100.0 nats)" in v.ablation_source("x", -30.0, -130.0)
+
+
+def test_saturation_both_sides():
+    assert "cannot" in v.saturation(v.SATURATED + 0.05)
+    assert "optimiser's choice" in v.saturation(v.SATURATED - 0.05)
+
+
+def test_training_length_every_outcome():
+    assert "helps the β-VAE more" in v.training_length(120, -96, 600, 24, 1)
+    assert "helps Echo more" in v.training_length(120, 24, 600, -96, 1)
+    assert "does not change" in v.training_length(120, 5, 600, 5.5, 1)
