@@ -332,6 +332,26 @@ def choose_penalty(labels: Sequence[str], u_ratio: Sequence[float],
     return best, text
 
 
+def path_factors(mu: float, dz_ratio: float, c_ratio: float) -> str:
+    """Split a change of min U (≥ ½‖x_A − x_B‖² ‖z_A − z_B‖ · c) into the
+    codes' distance and the factor c, from ratios to the control's."""
+    text = (f"At μ = {mu:g} the inverted codes lie {dz_ratio:.2f}× as far "
+            "apart as the control's and the factor "
+            "c = U / (½‖x_A − x_B‖² ‖z_A − z_B‖) is "
+            f"{c_ratio:.2f}× the control's")
+    if compare(dz_ratio) == "higher":
+        text += (": a slower G needs its codes further apart to reach the "
+                 "same images, which lengthens every path")
+        return text + (", while its paths' images are closer to both ends."
+                       if compare(c_ratio) == "lower" else
+                       ", and its paths' images are not closer to both "
+                       "ends.")
+    if compare(c_ratio) == "lower":
+        return text + (": its paths pass through images closer to both "
+                       "ends, as the bound intends.")
+    return text + ": neither factor lowers min U."
+
+
 def along_weight(weights: Sequence[float], u_ratio: Sequence[float],
                  fid_ratio: Sequence[float]) -> str:
     """Do min U and FID move monotonically, in opposite directions, as the

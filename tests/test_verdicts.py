@@ -279,3 +279,12 @@ def test_training_length_every_outcome():
     assert "helps the β-VAE more" in v.training_length(120, -96, 600, 24, 1)
     assert "helps Echo more" in v.training_length(120, 24, 600, -96, 1)
     assert "does not change" in v.training_length(120, 5, 600, 5.5, 1)
+
+
+def test_path_factors_words_each_factor():
+    text = v.path_factors(0.1, 1.3, 0.9)
+    assert "1.30× as far apart" in text and "lengthens every path" in text
+    assert "while its paths' images are closer" in text
+    assert "are not closer" in v.path_factors(0.1, 1.3, 1.0)
+    assert "as the bound intends" in v.path_factors(0.1, 1.0, 0.8)
+    assert "neither factor lowers" in v.path_factors(0.1, 0.99, 1.01)
