@@ -144,9 +144,12 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 def cmd_figures(args: argparse.Namespace) -> int:
     from .figures import make_all
-    for path in make_all(resolve_profile(args.profile), Path(args.out)):
+    written, skipped = make_all(resolve_profile(args.profile), Path(args.out))
+    for path in written:
         print(f"[figures] wrote {path} ({path.stat().st_size:,} bytes)")
-    return 0
+    for reason in skipped:
+        print(f"[figures] skipped {reason}", file=sys.stderr)
+    return 0 if written else 1
 
 
 def parser() -> argparse.ArgumentParser:

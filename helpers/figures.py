@@ -155,34 +155,75 @@ def both(state: dict[str, Any]) -> dict[str, dict[int, torch.Tensor]]:
     return {"G": state["snapshots"], "G_ema": state["snapshots_ema"]}
 
 
-def make_all(profile: str, out: Path, device: str = "cpu") -> list[Path]:
-    """Every README figure of a profile's runs, written into `out`."""
+def dcgan_samples(profile: str, device: str) -> plt.Figure:
+    """HW3 Q3: G and G_ema at the snapshot epochs."""
+    state = finished_state("hw3_q3_dcgan", profile, device)
+    epochs = list(experiment_config("hw3_q3_dcgan", profile, device)
+                  .snapshot_epochs)
+    return samples_figure(both(state), epochs, "HW3 Q3: DCGAN on "
+                          "FashionMNIST, the same 16 noise vectors")
+
+
+def mnist_samples(profile: str, device: str) -> plt.Figure:
+    """HW2 2a/2b: G and G_ema of both GANs at the last epoch."""
+    last = experiment_config("hw2_2a_gan", profile, device).num_epochs
+    panels = {}
+    for label, name in (("GAN + R1", "hw2_2a_gan"),
+                        ("WGAN-GP", "hw2_2b_wgan_gp")):
+        state = finished_state(name, profile, device)
+        panels[f"{label}, G"] = state["snapshots"][last]
+        panels[f"{label}, G_ema"] = state["snapshots_ema"][last]
+    return row_figure(panels, f"HW2 2a/2b: MNIST after {last} epochs, the "
+                      "same 16 noise vectors")
+
+
+def fid_curves(profile: str, device: str) -> plt.Figure:
+    """FID per epoch of G and G_ema: a panel per homework whose runs are
+    finished (an error if none is)."""
+    groups = {"HW3 Q3 DCGAN (FashionMNIST)": {"": "hw3_q3_dcgan"},
+              "HW2 2a/2b (MNIST)": {"GAN + R1, ": "hw2_2a_gan",
+                                    "WGAN-GP, ": "hw2_2b_wgan_gp"}}
+    panels, missing = {}, []
+    for title, runs in groups.items():
+        try:
+            states = {p: finished_state(n, profile, device)
+                      for p, n in runs.items()}
+        except FileNotFoundError as err:
+            missing.append(str(err))
+            continue
+        panels[title] = {f"{p}{g}": s["history"][key] for p, s in
+                         states.items() for g, key in (("G", "fid"),
+                                                       ("G_ema", "ema_fid"))}
+    if not panels:
+        raise FileNotFoundError(" ".join(missing))
+    return fid_figure(panels)
+
+
+def latent_paths(profile: str, device: str) -> plt.Figure:
+    """HW2 2d: the path strip of 2a's generator."""
+    state = finished_state("hw2_2a_gan", profile, device)
+    return path_strip(generator(state, "hw2_2a_gan", profile, device),
+                      profile)
+
+
+FIGURES = {"dcgan_samples.png": dcgan_samples,
+           "mnist_samples.png": mnist_samples,
+           "fid_curves.png": fid_curves,
+           "latent_paths.png": latent_paths}
+
+
+def make_all(profile: str, out: Path, device: str = "cpu"
+             ) -> tuple[list[Path], list[str]]:
+    """Every README figure whose runs are finished, written into `out`;
+    the paths written and, for each figure skipped, why."""
     style()
     out.mkdir(parents=True, exist_ok=True)
-    dcgan = finished_state("hw3_q3_dcgan", profile, device)
-    gan = finished_state("hw2_2a_gan", profile, device)
-    wgan = finished_state("hw2_2b_wgan_gp", profile, device)
-    t = list(experiment_config("hw3_q3_dcgan", profile, device)
-             .snapshot_epochs)
-    last = experiment_config("hw2_2a_gan", profile, device).num_epochs
-    paths = [save(samples_figure(both(dcgan), t, "HW3 Q3: DCGAN on "
-                                 "FashionMNIST, the same 16 noise vectors"),
-                  out / "dcgan_samples.png")]
-    mnist = {"GAN + R1, G": gan["snapshots"][last],
-             "GAN + R1, G_ema": gan["snapshots_ema"][last],
-             "WGAN-GP, G": wgan["snapshots"][last],
-             "WGAN-GP, G_ema": wgan["snapshots_ema"][last]}
-    fig = row_figure(mnist, f"HW2 2a/2b: MNIST after {last} epochs, the "
-                     "same 16 noise vectors")
-    paths.append(save(fig, out / "mnist_samples.png"))
-    curves = {"HW3 Q3 DCGAN (FashionMNIST)": {
-        "G": dcgan["history"]["fid"], "G_ema": dcgan["history"]["ema_fid"]},
-        "HW2 2a/2b (MNIST)": {
-        "GAN + R1, G": gan["history"]["fid"],
-        "GAN + R1, G_ema": gan["history"]["ema_fid"],
-        "WGAN-GP, G": wgan["history"]["fid"],
-        "WGAN-GP, G_ema": wgan["history"]["ema_fid"]}}
-    paths.append(save(fid_figure(curves), out / "fid_curves.png"))
-    gen = generator(gan, "hw2_2a_gan", profile, device)
-    paths.append(save(path_strip(gen, profile), out / "latent_paths.png"))
-    return paths
+    written, skipped = [], []
+    for name, draw in FIGURES.items():
+        try:
+            fig = draw(profile, device)
+        except FileNotFoundError as err:
+            skipped.append(f"{name}: {err}")
+            continue
+        written.append(save(fig, out / name))
+    return written, skipped

@@ -28,7 +28,8 @@ def test_every_figure_is_written_and_small(tmp_path, monkeypatch):
               "hw2_2b_wgan_gp": fake_state(2, 2)}
     monkeypatch.setattr(figures, "finished_state",
                         lambda name, profile, device="cpu": states[name])
-    paths = figures.make_all("smoke", tmp_path)
+    paths, skipped = figures.make_all("smoke", tmp_path)
+    assert skipped == []
     assert {p.name for p in paths} == {"dcgan_samples.png",
                                        "mnist_samples.png", "fid_curves.png",
                                        "latent_paths.png"}
@@ -40,3 +41,23 @@ def test_an_unfinished_run_names_the_command_that_trains_it(runs_dir):
     with pytest.raises(FileNotFoundError, match="python -m helpers train "
                        "hw2_2a_gan --profile smoke"):
         figures.finished_state("hw2_2a_gan", "smoke")
+
+
+def test_figures_of_finished_runs_are_drawn_the_others_skipped(
+        tmp_path, monkeypatch):
+    state = fake_state(3, 0)
+
+    def only_dcgan(name, profile, device="cpu"):
+        if name != "hw3_q3_dcgan":
+            raise FileNotFoundError(f"{name} has 0 of 2 epochs")
+        return state
+    monkeypatch.setattr(figures, "finished_state", only_dcgan)
+    paths, skipped = figures.make_all("smoke", tmp_path)
+    assert [p.name for p in paths] == ["dcgan_samples.png", "fid_curves.png"]
+    assert len(skipped) == 2 and all("0 of 2 epochs" in r for r in skipped)
+
+
+def test_the_command_fails_when_no_run_is_finished(runs_dir, tmp_path):
+    from helpers.__main__ import main
+    assert main(["figures", "--profile", "smoke", "--out",
+                 str(tmp_path)]) == 1
