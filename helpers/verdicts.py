@@ -264,7 +264,11 @@ def quadrature(main: dict[str, float], bare: dict[str, float],
     if bare["spacing"] > 2 * main["spacing"]:
         second = (f"the points bunch up (spacing ratio {bare['spacing']:.2f})"
                   f" and the refined U is up to {bare['refined']:.3f}× the "
-                  "discrete one.")
+                  "discrete one, "
+                  + ("so at this size the bunching hardly biases U."
+                     if bare["refined"] <= FAITHFUL else
+                     "so its discrete U undercharges the path: a degenerate "
+                     "solution that reparametrisation prevents."))
     else:
         second = (f"the spacing ratio is {bare['spacing']:.2f} (no bunching "
                   f"within these {iters} iterations; refined U up to "

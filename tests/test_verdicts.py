@@ -81,6 +81,9 @@ def test_latent_path_verdicts():
                                                      "refined": 1.5}
     assert "faithful" in v.quadrature(good, bare, 100)
     assert "bunch up" in v.quadrature(good, bare, 100)
+    assert "undercharges the path" in v.quadrature(good, bare, 100)
+    assert "hardly biases U" in v.quadrature(good, {"spacing": 5.0,
+                                                    "refined": 1.01}, 100)
     assert "misses ridges" in v.quadrature(
         {"spacing": 1.1, "refined": 1.2}, bare, 100)
     assert "no bunching" in v.quadrature(good, {"spacing": 1.5,
