@@ -291,3 +291,12 @@ def test_path_factors_words_each_factor():
     assert "are not closer" in v.path_factors(0.1, 1.3, 1.0)
     assert "as the bound intends" in v.path_factors(0.1, 1.0, 0.8)
     assert "neither factor lowers" in v.path_factors(0.1, 0.99, 1.01)
+
+
+def test_batch_sampler_effect_both_sides():
+    assert "no effect detectable with 4 repeats" in v.batch_sampler_effect(
+        2.0, 0.01, 0.1, 4)
+    shifted = v.batch_sampler_effect(4.0, 0.01, 0.1, 4)
+    assert "shifts the estimate detectably (4.0" in shifted
+    assert "smaller than the estimator's own bias" in shifted
+    assert "not smaller" in v.batch_sampler_effect(4.0, 0.2, 0.1, 4)
