@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 
 from .plotting import style, tile  # noqa: E402
-from .runs import load_checkpoint, run_dir_path  # noqa: E402
+from .runs import finished_checkpoint, run_dir_path  # noqa: E402
 from .train import experiment_config, hash_fields  # noqa: E402
 
 MAX_BYTES = 200_000   # README pictures stay small (issue: ≤ 200 KB each)
@@ -28,9 +28,8 @@ def finished_state(name: str, profile: str, device: str = "cpu",
     """The last checkpoint of a finished run, or an error naming the fix."""
     config = experiment_config(name, profile, device, **overrides)
     folder = run_dir_path(hash_fields(config))
-    state = load_checkpoint(folder) if folder.exists() else None
-    done = 0 if state is None else int(state["epoch"])
-    if done < config.num_epochs:
+    state, done = finished_checkpoint(folder)
+    if state is None:
         raise FileNotFoundError(
             f"{folder.name} has {done} of {config.num_epochs} epochs: train "
             f"it with `python -m helpers train {name} --profile {profile}` "

@@ -84,3 +84,13 @@ def load_checkpoint(folder: Path,
             "\n  ".join(errors) +
             f"\nFix: delete {folder} to retrain this run from scratch.")
     return None
+
+
+def finished_checkpoint(folder: Path, map_location: torch.device | str = "cpu"
+                        ) -> tuple[dict | None, int]:
+    """(the run's last checkpoint if it trained all its epochs, else None;
+    the epochs it has), for a run directory that may not exist yet."""
+    state = load_checkpoint(folder, map_location) if folder.exists() else None
+    done = 0 if state is None else int(state["epoch"])
+    finished = state is not None and done >= state["config"]["num_epochs"]
+    return (state if finished else None), done

@@ -26,7 +26,8 @@ from .losses import (PATH_PENALTIES, bce_discriminator_loss,
 from .models import build_gan
 from .paths import runs_dir
 from .profiles import settings
-from .runs import load_checkpoint, run_dir, run_dir_path, save_checkpoint
+from .runs import (finished_checkpoint, load_checkpoint, run_dir, run_dir_path,
+                   save_checkpoint)
 
 STAT_NAMES = ("d_loss", "g_loss", "d_real", "d_fake")
 NAN_CHECK_EVERY = 50  # steps between host syncs (progress + NaN check)
@@ -595,11 +596,8 @@ def _finished_parent(config: GANConfig,
                      device: torch.device) -> dict[str, Any]:
     """The last checkpoint of the finished run `config.init_from`, or a
     clear error that says how to train it."""
-    folder = runs_dir() / config.init_from
-    state = load_checkpoint(folder, map_location=device) \
-        if folder.exists() else None
-    done = 0 if state is None else int(state["epoch"])
-    if state is None or done < state["config"]["num_epochs"]:
+    state, done = finished_checkpoint(runs_dir() / config.init_from, device)
+    if state is None:
         parent = config.init_from.rsplit("-", 1)[0]
         raise FileNotFoundError(
             f"{config.experiment} starts from the finished run "
