@@ -1,5 +1,6 @@
 """Notebook set-up and output: resolved settings, Markdown answers."""
 
+import math
 import platform
 import random
 from dataclasses import dataclass
@@ -48,6 +49,15 @@ def md_table(header: list[str], rows: list[list], align: str = "") -> str:
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |"
               for row in rows]
     return "\n".join(lines)
+
+
+def pm(mean: float, sd: float, digits: int = 2) -> str:
+    """'mean ± sd' with sd to `digits` significant digits and the mean to
+    the same decimal place (0.9 and 0.3 → '0.90 ± 0.30')."""
+    if not math.isfinite(sd) or sd <= 0:
+        return f"{mean:.3g} ± {sd:.2g}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(sd)))
+    return f"{mean:.{decimals}f} ± {sd:.{decimals}f}"
 
 
 def md(text: str) -> None:
