@@ -20,10 +20,10 @@ import torch
 
 from .device import describe, resolve_device
 from .models import build_gan
-from .profiles import resolve_profile, seeds_for, variants_for
+from .profiles import resolve_profile
 from .runs import load_checkpoint
-from .train import (EXPERIMENTS, GANConfig, experiment_config, sample_unit,
-                    train_experiment)
+from .train import (EXPERIMENTS, GANConfig, experiment_config, runs_of,
+                    sample_unit, train_experiment, variant_label)
 
 
 def train_one(name: str, profile: str, seed: int, device: torch.device,
@@ -79,23 +79,6 @@ def cmd_train(args: argparse.Namespace) -> int:
             {"device": describe(device), "profile": profile,
              "torch": torch.__version__, "runs": rows}, indent=1))
     return 0
-
-
-def runs_of(name: str, profile: str,
-            seed: int) -> list[tuple[str, int, dict[str, Any]]]:
-    """(experiment, seed, overrides) of every run of one experiment (its
-    variants), or of every run `all` trains (their seeds too)."""
-    if name != "all":
-        return [(name, seed, v) for v in variants_for(name, profile)]
-    return [(n, s, v) for n in EXPERIMENTS for s in seeds_for(n, profile, seed)
-            for v in variants_for(n, profile)]
-
-
-def variant_label(overrides: dict[str, Any]) -> str:
-    """' (path_weight=0.1)' for a variant's overrides, '' for none."""
-    if not overrides:
-        return ""
-    return " (" + ", ".join(f"{k}={v}" for k, v in overrides.items()) + ")"
 
 
 def print_bill(args: argparse.Namespace, profile: str,

@@ -1,4 +1,4 @@
-"""README's result pictures, drawn from the run cache (`make figures`).
+"""README's result pictures and table, drawn from the run cache (`make figures`).
 
 Nothing is trained here: each figure reads finished runs' checkpoints
 (fixed-noise snapshots and per-epoch scores), so anyone with the run cache
@@ -6,6 +6,7 @@ of a build can redraw them. A run that is missing or unfinished is named in
 a clear error with the command that trains it.
 """
 
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ import torch  # noqa: E402
 
 from .plotting import style, tile  # noqa: E402
 from .runs import finished_checkpoint, run_dir_path  # noqa: E402
-from .train import experiment_config, hash_fields  # noqa: E402
+from .train import (experiment_config, hash_fields, runs_of,  # noqa: E402
+                    variant_label)
 
 MAX_BYTES = 200_000   # README pictures stay small (issue: ≤ 200 KB each)
 DPI = 100
@@ -211,6 +213,59 @@ FIGURES = {"dcgan_samples.png": dcgan_samples,
            "latent_paths.png": latent_paths}
 
 
+def last_scores(history: dict[str, Any], prefix: str = ""
+                ) -> tuple[dict[str, float], str]:
+    """A generator's scores at its last epoch, from the largest sample
+    (`prefix` "ema_" for G_ema), and that sample's label."""
+    final = history.get("final") or {}
+    source, label = ((final, "final") if final.get(prefix + "fid")
+                     else (history, "per-epoch"))
+    return ({k: source[prefix + k][-1] for k in
+             ("fid", "precision", "recall", "coverage")}, label)
+
+
+def result_row(name: str, seed: int, overrides: dict[str, Any],
+               state: dict[str, Any]) -> list[str]:
+    """One Markdown row of the results table for a finished run's state."""
+    config, history = state["config"], state["history"]
+    cells = [name + variant_label(overrides), str(seed),
+             str(state["epoch"]), "bf16" if config.get("bf16") else "fp32",
+             f"{statistics.median(history['seconds']):.1f}"]
+    for prefix in ("", "ema_"):
+        scores, label = last_scores(history, prefix)
+        size = (config["eval_samples_final"] if label == "final"
+                else config["eval_samples"])
+        cells.append(f"{scores['fid']:.1f}")
+        cells.append(f"{scores['precision']:.3f} / {scores['recall']:.3f} / "
+                     f"{scores['coverage']:.3f}")
+    cells.append(f"{size:,}")
+    return cells
+
+
+RESULT_HEADER = ("| run | seed | epochs | arithmetic | median s/epoch | FID G "
+                 "| precision / recall / coverage G | FID G_ema | precision / "
+                 "recall / coverage G_ema | samples scored |\n"
+                 "|---|---:|---:|---|---:|---:|---|---:|---|---:|")
+
+
+def results_table(profile: str, device: str = "cpu") -> str:
+    """Markdown table of every finished GAN run `train all` trains (the
+    last epoch's scores of G and G_ema); unfinished runs are left out."""
+    rows = []
+    for name, seed, overrides in runs_of("all", profile, 0):
+        try:
+            state = finished_state(name, profile, device, seed=seed,
+                                   **overrides)
+        except FileNotFoundError:
+            continue
+        rows.append("| " + " | ".join(result_row(name, seed, overrides,
+                                                 state)) + " |")
+    if not rows:
+        raise FileNotFoundError(f"no {profile} run is finished in the run "
+                                "cache (HW_RUNS_DIR / RUNS=).")
+    return "\n".join([RESULT_HEADER, *rows]) + "\n"
+
+
 def make_all(profile: str, out: Path, device: str = "cpu"
              ) -> tuple[list[Path], list[str]]:
     """Every README figure whose runs are finished, written into `out`;
@@ -225,4 +280,10 @@ def make_all(profile: str, out: Path, device: str = "cpu"
             skipped.append(f"{name}: {err}")
             continue
         written.append(save(fig, out / name))
+    try:
+        table = out / "results.md"
+        table.write_text(results_table(profile, device))
+        written.append(table)
+    except FileNotFoundError as err:
+        skipped.append(f"results.md: {err}")
     return written, skipped

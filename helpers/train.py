@@ -25,7 +25,7 @@ from .losses import (PATH_PENALTIES, bce_discriminator_loss,
                      wgan_critic_loss, wgan_generator_loss)
 from .models import build_gan
 from .paths import runs_dir
-from .profiles import settings
+from .profiles import seeds_for, settings, variants_for
 from .runs import (finished_checkpoint, load_checkpoint, run_dir, run_dir_path,
                    save_checkpoint)
 
@@ -144,6 +144,23 @@ def experiment_config(name: str, profile: str,
     fields["snapshot_epochs"] = tuple(fields.get("snapshot_epochs", ()))
     fields["betas"] = tuple(fields["betas"])
     return GANConfig(experiment=name, **fields)
+
+
+def runs_of(name: str, profile: str,
+            seed: int) -> list[tuple[str, int, dict[str, Any]]]:
+    """(experiment, seed, overrides) of every run of one experiment (its
+    variants), or of every run `all` trains (their seeds too)."""
+    if name != "all":
+        return [(name, seed, v) for v in variants_for(name, profile)]
+    return [(n, s, v) for n in EXPERIMENTS for s in seeds_for(n, profile, seed)
+            for v in variants_for(n, profile)]
+
+
+def variant_label(overrides: dict[str, Any]) -> str:
+    """' (path_weight=0.1)' for a variant's overrides, '' for none."""
+    if not overrides:
+        return ""
+    return " (" + ", ".join(f"{k}={v}" for k, v in overrides.items()) + ")"
 
 
 def parent_run_name(name: str, profile: str,

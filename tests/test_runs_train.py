@@ -210,7 +210,7 @@ def test_train_all_trains_every_notebook_run_and_times_it(runs_dir, tmp_path,
                                                           monkeypatch, capsys):
     import json
     from helpers import __main__ as cli, profiles
-    monkeypatch.setattr(cli, "EXPERIMENTS", {
+    monkeypatch.setattr(train, "EXPERIMENTS", {
         name: train.EXPERIMENTS[name]
         for name in ("hw2_2a_gan", "hw2_2b_wgan_gp")})
     monkeypatch.setitem(profiles.EXTRA_SEEDS, "smoke", {"hw2_2b_wgan_gp": 1})
