@@ -179,22 +179,23 @@ def mnist_samples(profile: str, device: str) -> plt.Figure:
 
 
 def fid_curves(profile: str, device: str) -> plt.Figure:
-    """FID per epoch of G and G_ema: a panel per homework whose runs are
-    finished (an error if none is)."""
+    """FID per epoch of G and G_ema: a panel per homework, with the runs of
+    it that are finished (an error if none is)."""
     groups = {"HW3 Q3 DCGAN (FashionMNIST)": {"": "hw3_q3_dcgan"},
               "HW2 2a/2b (MNIST)": {"GAN + R1, ": "hw2_2a_gan",
                                     "WGAN-GP, ": "hw2_2b_wgan_gp"}}
     panels, missing = {}, []
     for title, runs in groups.items():
-        try:
-            states = {p: finished_state(n, profile, device)
-                      for p, n in runs.items()}
-        except FileNotFoundError as err:
-            missing.append(str(err))
-            continue
-        panels[title] = {f"{p}{g}": s["history"][key] for p, s in
-                         states.items() for g, key in (("G", "fid"),
-                                                       ("G_ema", "ema_fid"))}
+        states = {}
+        for prefix, name in runs.items():
+            try:
+                states[prefix] = finished_state(name, profile, device)
+            except FileNotFoundError as err:
+                missing.append(str(err))
+        if states:
+            panels[title] = {f"{p}{g}": s["history"][key]
+                             for p, s in states.items()
+                             for g, key in (("G", "fid"), ("G_ema", "ema_fid"))}
     if not panels:
         raise FileNotFoundError(" ".join(missing))
     return fid_figure(panels)

@@ -96,3 +96,17 @@ def test_the_results_row_quotes_the_largest_sample_of_the_last_epoch():
     row = figures.result_row("hw3_q3_dcgan", 0, {}, state)
     assert row[5] == "25.5" and row[6] == "0.800 / 0.600 / 1.000"
     assert row[7] == "20.2" and row[-1] == "10,000"
+
+
+def test_fid_curves_draw_the_finished_runs_of_a_homework(monkeypatch):
+    states = {"hw3_q3_dcgan": fake_state(3, 0), "hw2_2a_gan": fake_state(2, 1)}
+
+    def lookup(name, profile, device="cpu", **_):
+        if name not in states:
+            raise FileNotFoundError(f"{name} is not finished")
+        return states[name]
+    monkeypatch.setattr(figures, "finished_state", lookup)
+    fig = figures.fid_curves("smoke", "cpu")
+    labels = [[line.get_label() for line in ax.get_lines()
+               if not line.get_label().startswith("_")] for ax in fig.axes]
+    assert labels == [["G", "G_ema"], ["GAN + R1, G", "GAN + R1, G_ema"]]
