@@ -356,6 +356,17 @@ def path_factors(mu: float, dz_ratio: float, c_ratio: float) -> str:
     return text + ": neither factor lowers min U."
 
 
+def _valley(values: Sequence[float]) -> int | None:
+    """Index of an interior minimum that `values` falls to at every step and
+    rises from at every step after it, else None."""
+    k = min(range(len(values)), key=values.__getitem__)
+    if not 0 < k < len(values) - 1:
+        return None
+    falls = all(b < a for a, b in zip(values[:k], values[1:k + 1]))
+    rises = all(b > a for a, b in zip(values[k:], values[k + 1:]))
+    return k if falls and rises else None
+
+
 def along_weight(weights: Sequence[float], u_ratio: Sequence[float],
                  fid_ratio: Sequence[float]) -> str:
     """Do min U and FID move monotonically, in opposite directions, as the
@@ -373,6 +384,14 @@ def along_weight(weights: Sequence[float], u_ratio: Sequence[float],
     if u == "falls" and f == "rises":
         return head + (": along this penalty the two trade off against each "
                        "other at every step of μ.")
+    k = _valley(u_ratio)
+    if k is not None and f == "rises":
+        return head + (f": min U falls up to μ = {weights[k]:g} (ratio "
+                       f"{u_ratio[k]:.3f}) and rises beyond it, while FID "
+                       "rises at every step, so the penalty trades sample "
+                       f"quality for a lower min U only up to μ = "
+                       f"{weights[k]:g} and costs both beyond it (one run "
+                       "per setting).")
     return head + (": the measured points show no clean trade-off along μ "
                    "(one run per setting, so seed noise may hide or fake "
                    "one).")

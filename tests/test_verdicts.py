@@ -175,8 +175,16 @@ def test_choose_penalty_both_sides_of_the_fid_bar():
 def test_along_weight_trend_words():
     assert "trade off" in v.along_weight([0, 0.1, 0.2], [1, 0.9, 0.8],
                                          [1, 1.2, 1.5])
-    text = v.along_weight([0, 0.1, 0.2], [1, 0.9, 0.95], [1, 1.2, 1.5])
+    text = v.along_weight([0, 0.1, 0.2, 0.3], [1, 0.9, 0.95, 0.85],
+                          [1, 1.2, 1.5, 2.0])
     assert "min U is not monotone" in text and "no clean trade-off" in text
+    valley = v.along_weight([0, 0.1, 0.2, 0.3], [1, 0.9, 0.95, 1.0],
+                            [1, 1.2, 1.5, 2.0])
+    assert "min U falls up to μ = 0.1 (ratio 0.900) and rises beyond" in valley
+    assert "costs both beyond it" in valley
+    # a valley in min U while FID does not rise throughout: no trade-off
+    assert "no clean trade-off" in v.along_weight(
+        [0, 0.1, 0.2, 0.3], [1, 0.9, 0.95, 1.0], [1, 1.2, 1.1, 2.0])
 
 def test_ema_answer_both_ways():
     assert "answer shows the closer" in v.ema_answer("WGAN-GP", 40, 50, 512)
