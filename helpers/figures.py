@@ -18,8 +18,8 @@ import torch  # noqa: E402
 
 from .plotting import style, tile  # noqa: E402
 from .runs import finished_checkpoint, run_dir_path  # noqa: E402
-from .train import (experiment_config, hash_fields, runs_of,  # noqa: E402
-                    variant_label)
+from .train import (experiment_config, hash_fields,  # noqa: E402
+                    history_scores, runs_of, variant_label)
 
 MAX_BYTES = 200_000   # README pictures stay small (issue: ≤ 200 KB each)
 DPI = 100
@@ -214,17 +214,6 @@ FIGURES = {"dcgan_samples.png": dcgan_samples,
            "latent_paths.png": latent_paths}
 
 
-def last_scores(history: dict[str, Any], prefix: str = ""
-                ) -> tuple[dict[str, float], str]:
-    """A generator's scores at its last epoch, from the largest sample
-    (`prefix` "ema_" for G_ema), and that sample's label."""
-    final = history.get("final") or {}
-    source, label = ((final, "final") if final.get(prefix + "fid")
-                     else (history, "per-epoch"))
-    return ({k: source[prefix + k][-1] for k in
-             ("fid", "precision", "recall", "coverage")}, label)
-
-
 def result_row(name: str, seed: int, overrides: dict[str, Any],
                state: dict[str, Any]) -> list[str]:
     """One Markdown row of the results table for a finished run's state."""
@@ -232,10 +221,10 @@ def result_row(name: str, seed: int, overrides: dict[str, Any],
     cells = [name + variant_label(overrides), str(seed),
              str(state["epoch"]), "bf16" if config.get("bf16") else "fp32",
              f"{statistics.median(history['seconds']):.1f}"]
-    for prefix in ("", "ema_"):
-        scores, label = last_scores(history, prefix)
-        size = (config["eval_samples_final"] if label == "final"
-                else config["eval_samples"])
+    for ema in (False, True):
+        scores, size = history_scores(history, state["epoch"],
+                                      config["eval_samples"],
+                                      config["eval_samples_final"], ema)
         cells.append(f"{scores['fid']:.1f}")
         cells.append(f"{scores['precision']:.3f} / {scores['recall']:.3f} / "
                      f"{scores['coverage']:.3f}")

@@ -424,12 +424,20 @@ def last_scores(run: "TrainedGAN", ema: bool = False
                 ) -> tuple[dict[str, float], int]:
     """The last epoch's FID, precision, recall and coverage of G (or G_ema),
     from the largest sample scored at that epoch, and that sample size."""
-    history, config = run.history, run.config
+    return history_scores(run.history, run.epochs_done,
+                          run.config.eval_samples,
+                          run.config.eval_samples_final, ema)
+
+
+def history_scores(history: dict[str, Any], epochs_done: int,
+                   eval_samples: int, eval_samples_final: int,
+                   ema: bool = False) -> tuple[dict[str, float], int]:
+    """last_scores from a run's recorded history (e.g. a checkpoint's)."""
     final = history.get("final", {})
-    if final.get("epoch") and final["epoch"][-1] == run.epochs_done:
-        source, size = final, config.eval_samples_final
+    if final.get("epoch") and final["epoch"][-1] == epochs_done:
+        source, size = final, eval_samples_final
     else:
-        source, size = history, config.eval_samples
+        source, size = history, eval_samples
     return ({name: source[metric_key(name, ema)][-1]
              for name in METRIC_NAMES}, size)
 
