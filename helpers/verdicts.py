@@ -733,7 +733,11 @@ def _nats(values: Sequence[float]) -> str:
 
 
 def _rates(points: Sequence[tuple[float, float]]) -> str:
-    return "R = " + ", ".join(f"{r:.1f}" for r, _ in points)
+    """'R = a, b, c nats', or 'R = a nats each' when they print alike."""
+    shown = [f"{r:.1f}" for r, _ in points]
+    if len(shown) > 1 and len(set(shown)) == 1:
+        return f"R = {shown[0]} nats each"
+    return "R = " + ", ".join(shown) + " nats"
 
 
 def echo_vs_vae(gaps: Sequence[tuple[float, float]], tol: float) -> str:
@@ -748,18 +752,18 @@ def echo_vs_vae(gaps: Sequence[tuple[float, float]], tol: float) -> str:
     n = len(gaps)
     if len(ahead) == n:
         head = (f"At all {n} Echo rates inside the β-VAE's range "
-                f"({_rates(ahead)} nats) the Echo AE's distortion is lower, "
+                f"({_rates(ahead)}) the Echo AE's distortion is lower, "
                 f"by {_nats([g for _, g in ahead])} (tie margin ±{tol:.1f}): "
                 "here Echo dominates the β-VAE, as the paper claims.")
     elif len(behind) == n:
         head = (f"At all {n} Echo rates inside the β-VAE's range "
-                f"({_rates(behind)} nats) the Echo AE's distortion is "
+                f"({_rates(behind)}) the Echo AE's distortion is "
                 f"higher, by {_nats([g for _, g in behind])} (tie margin "
                 f"±{tol:.1f}): here Echo trails the β-VAE everywhere, the "
                 "opposite of the paper's claim.")
     elif len(level) == n:
         head = (f"At all {n} Echo rates inside the β-VAE's range "
-                f"({_rates(level)} nats) the two distortions agree within "
+                f"({_rates(level)}) the two distortions agree within "
                 f"the tie margin ±{tol:.1f} nats: neither model dominates.")
     else:
         parts = []

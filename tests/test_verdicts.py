@@ -235,6 +235,9 @@ def test_echo_vs_vae_every_outcome():
     assert "level within ±1.0 nats at R = 15.0" in low
     high = v.echo_vs_vae([(5.0, 2.0), (25.0, -4.0)], tol)
     assert "leads at high rates, trails at low" in high
+    floor = v.echo_vs_vae([(5.74, 27.2), (5.74, 27.4), (5.71, 27.3)], tol)
+    assert "(R = 5.7 nats each)" in floor and "5.7, 5.7" not in floor
+    assert "(R = 10.0, 20.0 nats)" in behind
 
 
 def test_ablation_verdict_every_outcome():
