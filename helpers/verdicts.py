@@ -585,6 +585,34 @@ def escape(log_min: float, log_end: float, t_min: int, steps: int) -> str:
 
 # ---- G and its weight average G_ema (HW3 Q3, HW2 2a/2b) -------------------
 
+def _fids(values: Sequence[float]) -> str:
+    return ", ".join(f"{v:.1f}" for v in values)
+
+
+def closer_by_fid(a: str, a_fids: Sequence[float], b: str,
+                  b_fids: Sequence[float]) -> str:
+    """Which of two methods is closer to the data on FID, from one FID per
+    seed each: with several seeds a lead counts only when every seed of one
+    beats every seed of the other; with one seed, the ±SAME rule."""
+    mean_a = sum(a_fids) / len(a_fids)
+    mean_b = sum(b_fids) / len(b_fids)
+    if min(len(a_fids), len(b_fids)) == 1:
+        return compare(
+            mean_a / mean_b,
+            lower=f"{a} is closer to the data on this metric (one seed)",
+            higher=f"{b} is closer to the data on this metric (one seed)",
+            same="the two are about as close to the data (within 3 %, one "
+                 "seed)")
+    if max(a_fids) < min(b_fids) or max(b_fids) < min(a_fids):
+        win, lose = (a, b) if mean_a < mean_b else (b, a)
+        return (f"{win} is closer to the data on this metric: every seed of "
+                f"it beats every seed of {lose} ({a}: {_fids(a_fids)}; "
+                f"{b}: {_fids(b_fids)})")
+    return (f"the seeds overlap ({a}: {_fids(a_fids)}; {b}: "
+            f"{_fids(b_fids)}), so {len(a_fids)} seeds do not tell which "
+            "is closer to the data on this metric")
+
+
 LAST_K = 5   # epochs over which a quoted score's spread is reported
 
 

@@ -311,3 +311,15 @@ def test_batch_sampler_effect_both_sides():
     assert "shifts the estimate detectably (4.0" in shifted
     assert "smaller than the estimator's own bias" in shifted
     assert "not smaller" in v.batch_sampler_effect(4.0, 0.2, 0.1, 4)
+
+
+def test_closer_by_fid_every_outcome():
+    apart = v.closer_by_fid("WGAN-GP", [20.0, 22.0], "GAN + R1", [30.0, 25.0])
+    assert apart.startswith("WGAN-GP is closer") and "every seed" in apart
+    flipped = v.closer_by_fid("WGAN-GP", [30.0, 25.0], "GAN + R1", [20.0, 22.0])
+    assert flipped.startswith("GAN + R1 is closer")
+    overlap = v.closer_by_fid("WGAN-GP", [20.0, 28.0], "GAN + R1", [25.0, 30.0])
+    assert "do not tell" in overlap and "20.0, 28.0" in overlap
+    one = v.closer_by_fid("WGAN-GP", [20.0], "GAN + R1", [30.0])
+    assert one.startswith("WGAN-GP is closer") and "one seed" in one
+    assert "within 3 %" in v.closer_by_fid("a", [20.0], "b", [20.3])
