@@ -22,8 +22,9 @@ from .device import describe, resolve_device
 from .models import build_gan
 from .profiles import resolve_profile
 from .runs import load_checkpoint
-from .train import (EXPERIMENTS, GANConfig, experiment_config, runs_of,
-                    sample_unit, train_experiment, variant_label)
+from .train import (EXPERIMENTS, GANConfig, experiment_config,
+                    history_scores, runs_of, sample_unit, train_experiment,
+                    variant_label)
 
 
 def train_one(name: str, profile: str, seed: int, device: torch.device,
@@ -42,22 +43,40 @@ def train_one(name: str, profile: str, seed: int, device: torch.device,
             "epochs": run.epochs_done,
             "trained_now": trained, "seconds": elapsed,
             "train_seconds": sum(history["seconds"][run.start_epoch:]),
-            "fid": history["fid"][-1] if history["fid"] else None}
+            **last_fids(history, run.epochs_done, config)}
+
+
+def last_fids(history: dict[str, Any], epochs: int,
+              config: GANConfig) -> dict[str, Any]:
+    """The last epoch's FID of G and G_ema, from the largest sample scored
+    at that epoch, and that sample's size (None where nothing was scored)."""
+    out: dict[str, Any] = {"fid": None, "ema_fid": None, "fid_samples": None}
+    for key, ema in (("fid", False), ("ema_fid", True)):
+        if history.get(key):
+            scores, size = history_scores(history, epochs,
+                                          config.eval_samples,
+                                          config.eval_samples_final, ema)
+            out[key], out["fid_samples"] = scores["fid"], size
+    return out
 
 
 def timing_table(rows: list[dict[str, Any]]) -> str:
     """Markdown: seconds per run (wall, and training without evaluation)."""
+    def shown(value: float | int | None, fmt: str) -> str:
+        return "—" if value is None else format(value, fmt)
     lines = ["| experiment | seed | epochs | trained now | wall s | "
-             "training s | FID |", "|---|---:|---:|---:|---:|---:|---:|"]
+             "training s | FID G | FID G_ema | scored on |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        fid = "—" if r["fid"] is None else f"{r['fid']:.1f}"
         name = r["experiment"] + variant_label(r.get("variant", {}))
         lines.append(f"| {name} | {r['seed']} | {r['epochs']} | "
                      f"{r['trained_now']} | {r['seconds']:.1f} | "
-                     f"{r['train_seconds']:.1f} | {fid} |")
+                     f"{r['train_seconds']:.1f} | {shown(r['fid'], '.1f')} | "
+                     f"{shown(r.get('ema_fid'), '.1f')} | "
+                     f"{shown(r.get('fid_samples'), ',')} |")
     total = sum(r["seconds"] for r in rows)
     lines.append(f"| all | | | | {total:.1f} | "
-                 f"{sum(r['train_seconds'] for r in rows):.1f} | |")
+                 f"{sum(r['train_seconds'] for r in rows):.1f} | | | |")
     return "\n".join(lines)
 
 

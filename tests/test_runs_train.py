@@ -223,7 +223,10 @@ def test_train_all_trains_every_notebook_run_and_times_it(runs_dir, tmp_path,
         ("hw2_2a_gan", 0), ("hw2_2b_wgan_gp", 0), ("hw2_2b_wgan_gp", 1)]
     assert all(r["trained_now"] == r["epochs"] == 2 for r in rows)
     assert all(0 < r["train_seconds"] <= r["seconds"] for r in rows)
-    assert "| all |" in capsys.readouterr().out
+    # the FID columns: last epoch, the larger final sample (smoke: 512)
+    assert all(r["fid_samples"] == 512 and r["ema_fid"] > 0 for r in rows)
+    printed = capsys.readouterr().out
+    assert "| all |" in printed and "| FID G | FID G_ema | scored on |" in printed
     assert cli.main(argv) == 0   # all cached now: loaded, nothing trained
     again = json.loads(out.read_text())["runs"]
     assert all(r["trained_now"] == 0 == r["train_seconds"] for r in again)
