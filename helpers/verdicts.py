@@ -34,9 +34,38 @@ def compare(ratio: float, lower: str = "lower", higher: str = "higher",
     return higher if ratio > 1 + SAME else same
 
 
+# k-NN recall (the share of test images inside some sample's k-NN ball;
+# real data ≈ 0.88) below NO_RECALL while precision is at least REALISTIC:
+# the samples look like data but reach almost none of it (dropped modes).
+NO_RECALL = 0.05
+REALISTIC = 0.5
+
+
+def _joined(names: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c' + ' test' or ' tests'."""
+    words = (names[0] if len(names) == 1
+             else ", ".join(names[:-1]) + " and " + names[-1])
+    return words + (" test" if len(names) == 1 else " tests")
+
+
+def _reach(precision: float, recall: float) -> tuple[str, bool]:
+    """The recall test as a clause, and whether it finds collapse."""
+    text = f"precision {precision:.3f} and recall {recall:.3f}"
+    if recall >= NO_RECALL:
+        return text, False
+    if precision >= REALISTIC:
+        return (text + f" (data-like samples that reach almost none of the "
+                f"test images: recall < {NO_RECALL})"), True
+    return (text + f" (recall < {NO_RECALL}, but at precision below "
+            f"{REALISTIC} the samples are not yet data-like, so low recall "
+            "does not tell collapse from poor quality)"), False
+
+
 def collapse(history: dict[str, Sequence[float]], lead: str = "") -> str:
-    """Whether a GAN run collapsed, by its D loss and its class coverage;
-    `lead` starts the sentence (e.g. "For the regular GAN, ")."""
+    """Whether a GAN run collapsed, by three tests on its last epoch: the D
+    loss (D wins outright), the classes (coverage < FEW_MODES) and the
+    recall (data-like samples with recall < NO_RECALL); `lead` starts the
+    sentence (e.g. "For the regular GAN, ")."""
     d, g, cov = history["d_loss"], history["g_loss"], history["coverage"]
     e = collapse_epoch(d)
     if e:
@@ -49,19 +78,23 @@ def collapse(history: dict[str, Sequence[float]], lead: str = "") -> str:
                 f"{min(d):.3f}) and the generator loss is at most "
                 f"{max(g):.2f}")
     few = cov[-1] < FEW_MODES
+    first_few = next((k + 1 for k, c in enumerate(cov) if c < FEW_MODES),
+                     None)
+    reach, dropped = _reach(history["precision"][-1], history["recall"][-1])
     modes = (f"the last epoch's samples have class coverage {cov[-1]:.2f} "
              f"(about {10 ** cov[-1]:.1f} equally used classes; lowest over "
-             f"epochs {min(cov):.2f})")
-    if e and few:
-        end = "training collapsed on both counts."
-    elif e:
-        end = ("the game collapsed by the loss test although the samples "
-               "still spread over the classes.")
-    elif few:
-        end = ("the generator has collapsed onto few modes although the "
-               "losses stay bounded.")
+             f"epochs {min(cov):.2f}"
+             + (f", first below {FEW_MODES} at epoch {first_few}"
+                if first_few else "") + f") and {reach}")
+    tests = {"loss": bool(e), "class": few, "recall": dropped}
+    failed = [name for name, bad in tests.items() if bad]
+    passed = [name for name, bad in tests.items() if not bad]
+    if not failed:
+        end = ("training did not collapse by any of the three tests (loss, "
+               "class, recall).")
     else:
-        end = ("training did not collapse by either test.")
+        end = (f"training collapsed by the {_joined(failed)}"
+               + (f"; it passes the {_joined(passed)}." if passed else "."))
     start = lead + loss if lead else loss[0].upper() + loss[1:]
     return f"{start}; {modes}: {end}"
 
@@ -69,7 +102,7 @@ def collapse(history: dict[str, Sequence[float]], lead: str = "") -> str:
 def epoch_time(ratio: float, critic_steps: int) -> str:
     """Explain the measured WGAN-GP/GAN seconds-per-epoch ratio."""
     head = (f"One WGAN-GP epoch takes {ratio:.2f}× as long as a GAN epoch "
-            "(timings from each run's own training session): ")
+            "(median training seconds per epoch of each run): ")
     why = (f"both pay a double backward for their penalty on every "
            f"critic/discriminator step, and WGAN-GP updates the generator "
            f"only once per {critic_steps} critic steps")

@@ -3,25 +3,40 @@
 from helpers import verdicts as v
 
 
-def hist(d_loss, coverage, g_loss=None):
-    return {"d_loss": d_loss, "g_loss": g_loss or [1.0] * len(d_loss),
-            "coverage": coverage}
+def hist(d_loss, coverage, g_loss=None, precision=0.8, recall=0.5):
+    n = len(d_loss)
+    return {"d_loss": d_loss, "g_loss": g_loss or [1.0] * n,
+            "coverage": coverage, "precision": [precision] * n,
+            "recall": [recall] * n}
 
 
-def test_collapse_by_loss_and_by_coverage():
+def test_collapse_by_loss_by_coverage_and_by_recall():
     below, above = v.D_WINS * 0.9, v.D_WINS * 1.1
     few, many = v.FEW_MODES - 0.01, v.FEW_MODES + 0.01
+    low = v.NO_RECALL * 0.9
     assert v.collapse_epoch([0.5, below, 0.5]) == 2
     assert v.collapse_epoch([0.5, above]) is None
     ok = v.collapse(hist([0.5, above], [0.9, many]))
-    assert "never wins" in ok and "did not collapse" in ok
+    assert "never wins" in ok and "did not collapse by any" in ok
     both = v.collapse(hist([0.5, below], [0.9, few]))
-    assert "wins outright at epoch 2" in both and "both counts" in both
+    assert "wins outright at epoch 2" in both
+    assert "collapsed by the loss and class tests; it passes the recall" in both
     loss = v.collapse(hist([below], [many]))
-    assert "by the loss test" in loss
+    assert "collapsed by the loss test; it passes the class and recall" in loss
     modes = v.collapse(hist([above], [few]))
-    assert "few modes" in modes and "never wins" in modes
+    assert "by the class test" in modes and "never wins" in modes
     assert v.collapse(hist([above], [many]), "So, ").startswith("So, the")
+    # a class collapse that recovered is named, though the last epoch passes
+    dipped = v.collapse(hist([above] * 3, [0.9, few, many]))
+    assert "first below 0.5 at epoch 2" in dipped and "did not collapse" in dipped
+    # data-like samples without recall: dropped modes
+    dropped = v.collapse(hist([above], [many], recall=low))
+    assert "collapsed by the recall test" in dropped and "data-like" in dropped
+    # low recall of samples that are not data-like yet: not called collapse
+    blobs = v.collapse(hist([above], [many], precision=0.1, recall=low))
+    assert "did not collapse by any" in blobs and "poor quality" in blobs
+    every = v.collapse(hist([below], [few], recall=low))
+    assert "loss, class and recall tests." in every and "passes" not in every
 
 
 def test_compare_and_epoch_time():
