@@ -21,6 +21,11 @@ FEW_MODES = 0.5
 SAME = 0.03
 
 
+def times(ratio: float) -> str:
+    """A ratio for prose: two decimals below 10, whole numbers above."""
+    return f"{ratio:.2f}" if ratio < 10 else f"{ratio:.0f}"
+
+
 def collapse_epoch(d_loss: Sequence[float]) -> int | None:
     """First epoch (1-based) whose mean D loss is below D_WINS, or None."""
     return next((e + 1 for e, v in enumerate(d_loss) if v < D_WINS), None)
@@ -346,7 +351,7 @@ def choose_penalty(labels: Sequence[str], u_ratio: Sequence[float],
     control's; its index (None if none qualifies) and the sentence."""
     def said(i: int) -> str:
         return (f"{labels[i]} (min U {u_ratio[i]:.3f}× the control's, lower "
-                f"in {wins[i]} of {num_pairs} pairs; FID {fid_ratio[i]:.2f}×)")
+                f"in {wins[i]} of {num_pairs} pairs; FID {times(fid_ratio[i])}×)")
     lower = [i for i in range(len(labels))
              if compare(u_ratio[i]) == "lower"]
     fair = [i for i in lower if fid_ratio[i] < FID_LIMIT]
@@ -412,7 +417,7 @@ def along_weight(weights: Sequence[float], u_ratio: Sequence[float],
     u, f = trend(u_ratio), trend(fid_ratio)
     head = (f"As μ grows from {weights[0]:g} to {weights[-1]:g}, min U {u} "
             f"({', '.join(f'{r:.3f}' for r in u_ratio)}) and FID {f} "
-            f"({', '.join(f'{r:.2f}' for r in fid_ratio)}, both relative to "
+            f"({', '.join(times(r) for r in fid_ratio)}, both relative to "
             "the control)")
     if u == "falls" and f == "rises":
         return head + (": along this penalty the two trade off against each "

@@ -338,3 +338,7 @@ def test_closer_by_fid_every_outcome():
     one = v.closer_by_fid("WGAN-GP", [20.0], "GAN + R1", [30.0])
     assert one.startswith("WGAN-GP is closer") and "one seed" in one
     assert "within 3 %" in v.closer_by_fid("a", [20.0], "b", [20.3])
+
+
+def test_times_rounds_large_ratios_to_whole_numbers():
+    assert v.times(1.923) == "1.92" and v.times(116.86) == "117"
