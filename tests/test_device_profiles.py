@@ -5,6 +5,7 @@ import torch
 
 from helpers.device import resolve_device
 from helpers.profiles import PROFILES, resolve_profile, seeds_for, settings
+from helpers.train import experiment_config
 
 
 def test_cpu_and_auto_resolve():
@@ -48,6 +49,15 @@ def test_full_dcgan_profile_is_the_assignment_setting():
     full = settings("hw3_q3_dcgan", "full")
     assert full["num_epochs"] == 50 and full["num_train"] is None
     assert tuple(full["snapshot_epochs"]) == (10, 30, 50)
+    assert full["batch_size"] == 64
+
+
+def test_every_dcgan_profile_uses_a_batch_size_the_assignment_allows():
+    for profile in ("smoke", "quick", "full"):
+        config = experiment_config("hw3_q3_dcgan", profile)
+        assert config.batch_size in (16, 32, 64), profile
+        assert len(config.snapshot_epochs) == 3, profile  # T1, T2, T3
+        assert config.snapshot_epochs[-1] == config.num_epochs, profile
 
 
 def test_full_profile_trains_two_seeds_of_the_2b_comparison_only():
