@@ -6,7 +6,6 @@ of a build can redraw them. A run that is missing or unfinished is named in
 a clear error with the command that trains it.
 """
 
-import statistics
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,8 @@ import torch  # noqa: E402
 
 from .plotting import style, tile  # noqa: E402
 from .runs import finished_checkpoint, run_dir_path  # noqa: E402
-from .train import (experiment_config, hash_fields,  # noqa: E402
-                    history_scores, runs_of, variant_label)
+from .train import (epoch_seconds, experiment_config,  # noqa: E402
+                    hash_fields, history_scores, runs_of, variant_label)
 
 MAX_BYTES = 200_000   # README pictures stay small (issue: ≤ 200 KB each)
 DPI = 100
@@ -220,7 +219,7 @@ def result_row(name: str, seed: int, overrides: dict[str, Any],
     config, history = state["config"], state["history"]
     cells = [name + variant_label(overrides), str(seed),
              str(state["epoch"]), "bf16" if config.get("bf16") else "fp32",
-             f"{statistics.median(history['seconds']):.1f}"]
+             f"{epoch_seconds(history):.1f}"]
     for ema in (False, True):
         scores, size = history_scores(history, state["epoch"],
                                       config["eval_samples"],

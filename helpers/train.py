@@ -5,6 +5,7 @@ resumes it from its last complete epoch, or loads it when it is complete.
 Update steps (`STEPS`) are separate from the loop that logs and checkpoints.
 """
 
+import statistics
 import sys
 import time
 import warnings
@@ -200,6 +201,16 @@ class TrainedGAN:
     @property
     def epochs_done(self) -> int:
         return len(self.history.get("d_loss", []))
+
+    @property
+    def epoch_seconds(self) -> float:
+        return epoch_seconds(self.history)
+
+
+def epoch_seconds(history: dict[str, Any]) -> float:
+    """Median training seconds per epoch of a run's history: robust to
+    epochs slowed by other jobs on the machine or split over sittings."""
+    return statistics.median(history["seconds"])
 
 
 def _bce_stats(d_loss: torch.Tensor, g_loss: torch.Tensor,

@@ -66,12 +66,22 @@ def _reach(precision: float, recall: float) -> tuple[str, bool]:
             "does not tell collapse from poor quality)"), False
 
 
-def collapse(history: dict[str, Sequence[float]], lead: str = "") -> str:
+def collapse(history: dict[str, Sequence[float]], lead: str = "",
+             last: tuple[dict[str, float], int] | None = None) -> str:
     """Whether a GAN run collapsed, by three tests on its last epoch: the D
     loss (D wins outright), the classes (coverage < FEW_MODES) and the
     recall (data-like samples with recall < NO_RECALL); `lead` starts the
-    sentence (e.g. "For the regular GAN, ")."""
-    d, g, cov = history["d_loss"], history["g_loss"], history["coverage"]
+    sentence (e.g. "For the regular GAN, "). `last` = (scores, sample size)
+    of the last epoch (train.last_scores) when it was scored on a larger
+    sample than the per-epoch history."""
+    d, g, cov = history["d_loss"], history["g_loss"], list(history["coverage"])
+    scores = {name: history[name][-1]
+              for name in ("coverage", "precision", "recall")}
+    sample = ""
+    if last is not None:
+        scores = {name: last[0][name] for name in scores}
+        cov[-1] = scores["coverage"]
+        sample = f" ({last[1]:,} samples)"
     e = collapse_epoch(d)
     if e:
         loss = (f"the discriminator wins outright at epoch {e} (mean loss "
@@ -85,12 +95,12 @@ def collapse(history: dict[str, Sequence[float]], lead: str = "") -> str:
     few = cov[-1] < FEW_MODES
     first_few = next((k + 1 for k, c in enumerate(cov) if c < FEW_MODES),
                      None)
-    reach, dropped = _reach(history["precision"][-1], history["recall"][-1])
-    modes = (f"the last epoch's samples have class coverage {cov[-1]:.2f} "
-             f"(about {10 ** cov[-1]:.1f} equally used classes; lowest over "
-             f"epochs {min(cov):.2f}"
+    reach, dropped = _reach(scores["precision"], scores["recall"])
+    modes = (f"the last epoch's samples{sample} have class coverage "
+             f"{cov[-1]:.2f} (about {10 ** cov[-1]:.1f} equally used "
+             f"classes; lowest over epochs {min(cov):.2f}"
              + (f", first below {FEW_MODES} at epoch {first_few}"
-                if first_few else "") + f") and {reach}")
+                if first_few else "") + f"), {reach}")
     tests = {"loss": bool(e), "class": few, "recall": dropped}
     failed = [name for name, bad in tests.items() if bad]
     passed = [name for name, bad in tests.items() if not bad]

@@ -37,6 +37,17 @@ def test_collapse_by_loss_by_coverage_and_by_recall():
     assert "did not collapse by any" in blobs and "poor quality" in blobs
     every = v.collapse(hist([below], [few], recall=low))
     assert "loss, class and recall tests." in every and "passes" not in every
+    assert ") and precision" not in ok   # one "and" in the clause
+
+
+def test_collapse_reads_the_larger_final_sample_when_given():
+    above, many = v.D_WINS * 1.1, v.FEW_MODES + 0.01
+    per_epoch = hist([above], [many], recall=v.NO_RECALL * 0.9)
+    assert "collapsed by the recall test" in v.collapse(per_epoch)
+    final = {"coverage": 0.91, "precision": 0.61, "recall": 0.62, "fid": 1.0}
+    text = v.collapse(per_epoch, last=(final, 10_000))
+    assert "(10,000 samples) have class coverage 0.91" in text
+    assert "recall 0.620" in text and "did not collapse by any" in text
 
 
 def test_compare_and_epoch_time():
