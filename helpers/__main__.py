@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from .device import describe, resolve_device
-from .models import build_gan
+from .models import trained_generator
 from .profiles import resolve_profile
 from .runs import load_checkpoint
 from .train import (EXPERIMENTS, GANConfig, experiment_config,
@@ -129,9 +129,8 @@ def load_generator(folder: Path, device: torch.device) -> torch.nn.Module:
     if state is None:
         raise FileNotFoundError(f"{folder} has no checkpoint yet: train it "
                                 f"with `python -m helpers train {config.experiment}`.")
-    gen, _ = build_gan(config.model, config.z_dim)
-    gen.load_state_dict(state["generator"])
-    return gen.to(device)
+    return trained_generator(config.model, config.z_dim,
+                             state["generator"]).to(device)
 
 
 def cmd_sample(args: argparse.Namespace) -> int:

@@ -143,11 +143,9 @@ def path_strip(gen: torch.nn.Module, profile: str, pairs: int = 2,
 def generator(state: dict[str, Any], name: str, profile: str,
               device: str = "cpu") -> torch.nn.Module:
     """The trained generator G of a run state (eval mode, frozen)."""
-    from .models import build_gan
+    from .models import trained_generator
     config = experiment_config(name, profile, device)
-    gen, _ = build_gan(config.model, config.z_dim)
-    gen.load_state_dict(state["generator"])
-    return gen.eval().requires_grad_(False)
+    return trained_generator(config.model, config.z_dim, state["generator"])
 
 
 def both(state: dict[str, Any]) -> dict[str, dict[int, torch.Tensor]]:

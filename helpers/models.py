@@ -207,6 +207,14 @@ def build_gan(name: str, z_dim: int) -> tuple[nn.Module, nn.Module]:
     return gen_cls(z_dim), disc_cls()
 
 
+def trained_generator(name: str, z_dim: int,
+                      weights: dict[str, torch.Tensor]) -> nn.Module:
+    """A named generator with a checkpoint's weights, frozen, in eval mode."""
+    gen, _ = build_gan(name, z_dim)
+    gen.load_state_dict(weights)
+    return gen.eval().requires_grad_(False)
+
+
 def num_params(module: nn.Module) -> int:
     """Trainable parameters (BatchNorm running statistics are buffers)."""
     return sum(p.numel() for p in module.parameters() if p.requires_grad)

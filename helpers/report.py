@@ -60,6 +60,11 @@ def pm(mean: float, sd: float, digits: int = 2) -> str:
     return f"{mean:.{decimals}f} ± {sd:.{decimals}f}"
 
 
+def count(n: int, noun: str) -> str:
+    """'1 epoch', '3 epochs': a number with its noun in agreement."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def md(text: str) -> None:
     """Show Markdown (an answer that quotes numbers computed above it)."""
     from IPython.display import Markdown, display

@@ -573,11 +573,13 @@ def train_gan(config: GANConfig, device: torch.device | str = "cpu",
         return run
     images = _load_images(config, device)
     steps_per_epoch = images.shape[0] // config.batch_size
+    # before the bar: a first run trains the evaluation classifier here (its
+    # own bar), which would otherwise count into the training bar's rate
+    evaluators = _evaluators(config, device) if config.eval_samples else {}
     bar = tqdm(total=config.num_epochs * steps_per_epoch,
                initial=run.epochs_done * steps_per_epoch, unit="step",
                desc=config.experiment, file=sys.stderr, mininterval=2,
                disable=not progress, dynamic_ncols=True)
-    evaluators = _evaluators(config, device) if config.eval_samples else {}
     gen.train()
     disc.train()
     with bar:

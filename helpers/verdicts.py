@@ -9,6 +9,8 @@ module constants so that the tests can check both sides of each.
 
 from collections.abc import Sequence
 
+from .report import count
+
 # Mean discriminator BCE per epoch below which D wins outright: the loss is
 # BCE(real, 1) + BCE(fake, 0), so 0.05 means σ(D) > 0.975 on real and
 # < 0.025 on fake images on average (the starved-generator regime).
@@ -540,7 +542,7 @@ def _median(values: list[float], ids: list[int]) -> float:
 def argmin_answer(final: list[str]) -> str:
     """Answer "is the argmin a local minimum?" from the final verdicts."""
     n, k = len(final), final.count("local minimum")
-    rest = (f"{final.count('saddle')} saddle(s) and "
+    rest = (f"{count(final.count('saddle'), 'saddle')} and "
             f"{final.count('not converged')} undecided")
     if k == n:
         return (f"Is the argmin a local minimum? Yes: all {n} codes pass "

@@ -2,7 +2,8 @@
 
 import torch
 
-from helpers.models import build_gan, layer_summary, num_params
+from helpers.models import (build_gan, layer_summary, num_params,
+                            trained_generator)
 
 # (layer, output shape) as the assignment specifies, BatchNorm/activations
 # after the dense layer as in the TF tutorial.
@@ -66,3 +67,15 @@ def test_dropout_keeps_the_mean_and_drops_a_share_p():
     assert abs((y == 0).float().mean().item() - 0.3) < 0.005
     assert abs(y.mean().item() - 1.0) < 0.01
     assert torch.equal(layer.eval()(torch.ones(5)), torch.ones(5))
+
+
+def test_trained_generator_loads_weights_frozen_in_eval_mode():
+    torch.manual_seed(0)
+    source, _ = build_gan("dcgan", z_dim=100)
+    for norm in (m for m in source.modules() if hasattr(m, "running_mean")):
+        norm.running_mean.normal_()            # buffers must be loaded too
+    gen = trained_generator("dcgan", 100, source.state_dict())
+    assert not gen.training
+    assert not any(p.requires_grad for p in gen.parameters())
+    z = torch.randn(4, 100)
+    assert torch.equal(gen(z), source.eval()(z))

@@ -152,6 +152,8 @@ def test_argmin_answer():
     assert "Yes: all 2" in v.argmin_answer([lm, lm])
     assert "For 1 of 3 codes, yes" in v.argmin_answer([lm, sd, nc])
     assert "No code passes" in v.argmin_answer([sd, nc])
+    assert "1 saddle and 1 undecided" in v.argmin_answer([sd, nc])
+    assert "0 saddles and 2 undecided" in v.argmin_answer([nc, nc])
 
 
 def test_matches_closed_form():
