@@ -35,14 +35,18 @@ def train_one(name: str, profile: str, seed: int, device: torch.device,
     run = train_experiment(name, profile, device, seed=seed, **overrides)
     elapsed = time.perf_counter() - start
     trained = run.epochs_done - run.start_epoch
+    history = run.history
+    train_seconds = sum(history["seconds"][run.start_epoch:])
+    # wall time also holds scoring and, on a first run, the classifier
     print(f"[train] {run.folder}: {run.epochs_done}/{config.num_epochs} "
           f"epochs ({trained} trained now in {elapsed:.1f} s"
-          + (f", {elapsed / trained:.2f} s/epoch" if trained else "") + ")")
-    history = run.history
+          + (f"; training alone {train_seconds:.1f} s, "
+             f"{train_seconds / trained:.2f} s/epoch" if trained else "")
+          + ")")
     return {"experiment": name, "seed": seed, "variant": overrides,
             "epochs": run.epochs_done,
             "trained_now": trained, "seconds": elapsed,
-            "train_seconds": sum(history["seconds"][run.start_epoch:]),
+            "train_seconds": train_seconds,
             **last_fids(history, run.epochs_done, config)}
 
 
