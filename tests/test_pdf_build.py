@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from shared_runs import SESSION_RUNS, copy_runs
+
 REPO = Path(__file__).resolve().parent.parent
 SMOKE_BUILD = REPO / "build" / "smoke"
 HW3_SECTIONS = ["Understanding policy gradients", "Minimax optimisation",
@@ -27,14 +29,20 @@ HW2_SECTIONS = ["Part 1: rate", "(e) Sampling from", "Part 2 (a)", "Part 2 (b)",
 
 @pytest.fixture(scope="module")
 def smoke_make() -> subprocess.CompletedProcess:
-    """`make pdf` in the smoke profile, into build/smoke with its own runs."""
+    """`make pdf` in the smoke profile, into build/smoke with its own run
+    cache (which starts with the session's evaluation classifiers only)."""
     shutil.rmtree(SMOKE_BUILD, ignore_errors=True)
-    env = {**os.environ, "HW_RUNS_DIR": str(SMOKE_BUILD / "runs")}
+    runs = SMOKE_BUILD / "runs"
+    copy_runs(SESSION_RUNS, runs)
+    env = {**os.environ, "HW_RUNS_DIR": str(runs)}
     proc = subprocess.run(
         ["make", "--no-print-directory", "pdf", f"BUILD={SMOKE_BUILD}",
          "PROFILE=smoke", "DEVICE=cpu"],
         cwd=REPO, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, (proc.stdout[-4000:] + proc.stderr[-4000:])
+    # every smoke run, so that the notebook smoke runs (nbval, after the
+    # tests) load what this build trained: the training path is tested here
+    copy_runs(runs, SESSION_RUNS, pattern="*")
     return proc
 
 
