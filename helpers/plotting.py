@@ -85,15 +85,23 @@ def metric_curves(histories: dict[str, dict[str, list]], title: str,
     """Per-epoch values (metrics or mean losses) of one or more runs; the
     real-data floor (train vs test on the same metric) as a dashed line."""
     fig, axes = plt.subplots(1, len(keys), figsize=(3.1 * len(keys), 3.2))
+    # one epoch per run: a curve would be one dot hidden under the next run's,
+    # so each run gets its own column instead
+    one_epoch = all(len(hist[keys[0]]) == 1 for hist in histories.values())
     for ax, key in zip(np.atleast_1d(axes), keys):
-        for label, hist in histories.items():
+        for column, (label, hist) in enumerate(histories.items()):
             values = hist[key]
-            ax.plot(np.arange(1, len(values) + 1), values, "o-", ms=3,
+            epochs = [column] if one_epoch else np.arange(1, len(values) + 1)
+            ax.plot(epochs, values, "o-", ms=6 if one_epoch else 3,
                     label=label)
         if floor and key in floor:
             ax.axhline(floor[key], color="k", ls="--", lw=1,
                        label="real data (train vs test)")
-        ax.set(xlabel="epoch", title=METRIC_LABELS[key])
+        ax.set(xlabel="run (after 1 epoch)" if one_epoch else "epoch",
+               title=METRIC_LABELS[key])
+        if one_epoch:
+            ax.set_xticks([])
+            ax.set_xlim(-0.5, len(histories) - 0.5)
         if key == "fid":
             ax.set_yscale("log")
     # one legend for all panels, below them, so no curve is hidden by it

@@ -110,3 +110,17 @@ def test_fid_curves_draw_the_finished_runs_of_a_homework(monkeypatch):
     labels = [[line.get_label() for line in ax.get_lines()
                if not line.get_label().startswith("_")] for ax in fig.axes]
     assert labels == [["G", "G_ema"], ["GAN + R1, G", "GAN + R1, G_ema"]]
+
+
+def test_one_epoch_runs_get_a_column_each_and_longer_runs_share_the_epoch_axis():
+    from helpers.plotting import metric_curves
+    one = {"precision": [0.5], "recall": [0.4], "coverage": [0.9], "fid": [80.0]}
+    fig = metric_curves({"a": one, "b": dict(one, fid=[60.0])}, "1 epoch")
+    xs = [line.get_xdata()[0] for line in fig.axes[0].get_lines()]
+    assert xs == [0, 1]
+    assert fig.axes[0].get_xlabel() == "run (after 1 epoch)"
+    two = {key: values * 2 for key, values in one.items()}
+    fig = metric_curves({"a": two, "b": two}, "2 epochs")
+    assert [list(line.get_xdata()) for line in fig.axes[0].get_lines()] == [
+        [1, 2], [1, 2]]
+    assert fig.axes[0].get_xlabel() == "epoch"
