@@ -38,9 +38,10 @@ from helpers.paths import REPO_ROOT, data_dir
 CASES = [("FC GAN (2a recipe, no R1)", "hw2_2a_gan_no_r1"),
          ("FC GAN + R1 (2a as trained)", "hw2_2a_gan"),
          ("WGAN-GP (2b)", "hw2_2b_wgan_gp"),
-         ("DCGAN (HW3 Q3)", "hw3_q3_dcgan"),
+         ("DCGAN (HW3 Q3), fp32", "hw3_q3_dcgan"),
          ("FC GAN, bf16 autocast (opt-in)", "hw2_2a_gan_no_r1+bf16"),
-         ("DCGAN, bf16 autocast (opt-in)", "hw3_q3_dcgan+bf16")]
+         ("DCGAN, bf16 autocast (as trained where bf16 is native)",
+          "hw3_q3_dcgan+bf16")]
 TRAIN_IMAGES = 60_000
 
 
