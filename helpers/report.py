@@ -40,14 +40,33 @@ def setup(profile: str = "auto", device: str = "auto", seed: int = 0) -> Setup:
     return run
 
 
+# A column of a wide table gets at most this many characters' share of the
+# width: longer text wraps instead of squeezing the number columns.
+WIDEST_COLUMN = 24
+
+
+def _dashes(title: str, cells: list[str]) -> int:
+    """Width share of one column: its longest cell or header word, capped.
+
+    Pandoc sets a table wider than 72 characters across the text width with
+    each column's width ∝ the dashes under its header; equal dashes give a
+    label column as narrow as a number column, wrapped onto many lines."""
+    longest = max([len(cell) for cell in cells]
+                  + [len(word) for word in title.split()], default=0)
+    return max(3, min(longest, WIDEST_COLUMN))
+
+
 def md_table(header: list[str], rows: list[list], align: str = "") -> str:
     """A Markdown table; `align` is one of l/r/c per column (default l)."""
-    marks = {"l": "---", "r": "---:", "c": ":---:"}
     align = align or "l" * len(header)
-    lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join(marks[a] for a in align) + "|"]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |"
-              for row in rows]
+    cells = [[str(cell) for cell in row] for row in rows]
+    rule = []
+    for j, (title, a) in enumerate(zip(header, align)):
+        dashes = "-" * _dashes(title, [row[j] for row in cells if j < len(row)])
+        rule.append({"l": dashes, "r": dashes + ":",
+                     "c": ":" + dashes + ":"}[a])
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(rule) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in cells]
     return "\n".join(lines)
 
 

@@ -1,6 +1,6 @@
 """Number formatting of the answers."""
 
-from helpers.report import count, pm
+from helpers.report import WIDEST_COLUMN, count, md_table, pm
 
 
 def test_pm_rounds_the_mean_to_the_sds_digits():
@@ -14,3 +14,17 @@ def test_count_agrees_the_noun_with_the_number():
     assert count(1, "epoch") == "1 epoch"
     assert count(0, "seed") == "0 seeds"
     assert count(10_000, "sample") == "10,000 samples"
+
+
+def test_a_tables_columns_get_width_shares_from_their_contents():
+    table = md_table(["run", "FID ↓", "note"],
+                     [["GAN + R1: G_ema, epoch 6", "429.7", "x" * 60],
+                      ["no R1", "1942.9", "short"]], align="lrl")
+    rule = table.splitlines()[1].strip("|").split("|")
+    # label: its longest cell; number: its longest cell, right-aligned;
+    # long text: capped, so it wraps instead of squeezing the others
+    assert rule == ["-" * 24, "-" * 6 + ":", "-" * WIDEST_COLUMN]
+    assert table.splitlines()[2] == ("| GAN + R1: G_ema, epoch 6 | 429.7 | "
+                                     + "x" * 60 + " |")
+    narrow = md_table(["a", "precision ↑"], [["1", "2"]], align="cr")
+    assert narrow.splitlines()[1] == "|:---:|---------:|"
