@@ -41,18 +41,21 @@ def setup(profile: str = "auto", device: str = "auto", seed: int = 0) -> Setup:
 
 
 # A column of a wide table gets at most this many characters' share of the
-# width: longer text wraps instead of squeezing the number columns.
+# width: longer text wraps instead of squeezing the number columns. A header
+# up to HEADER_LINE characters long is given room for one line.
 WIDEST_COLUMN = 24
+HEADER_LINE = 12
 
 
 def _dashes(title: str, cells: list[str]) -> int:
-    """Width share of one column: its longest cell or header word, capped.
+    """Width share of one column: its longest cell or header, capped.
 
     Pandoc sets a table wider than 72 characters across the text width with
     each column's width ∝ the dashes under its header; equal dashes give a
     label column as narrow as a number column, wrapped onto many lines."""
     longest = max([len(cell) for cell in cells]
-                  + [len(word) for word in title.split()], default=0)
+                  + [len(word) for word in title.split()]
+                  + [min(len(title), HEADER_LINE)], default=0)
     return max(3, min(longest, WIDEST_COLUMN))
 
 

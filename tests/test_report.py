@@ -1,6 +1,6 @@
 """Number formatting of the answers."""
 
-from helpers.report import WIDEST_COLUMN, count, md_table, pm
+from helpers.report import HEADER_LINE, WIDEST_COLUMN, count, md_table, pm
 
 
 def test_pm_rounds_the_mean_to_the_sds_digits():
@@ -26,5 +26,8 @@ def test_a_tables_columns_get_width_shares_from_their_contents():
     assert rule == ["-" * 24, "-" * 6 + ":", "-" * WIDEST_COLUMN]
     assert table.splitlines()[2] == ("| GAN + R1: G_ema, epoch 6 | 429.7 | "
                                      + "x" * 60 + " |")
-    narrow = md_table(["a", "precision ↑"], [["1", "2"]], align="cr")
-    assert narrow.splitlines()[1] == "|:---:|---------:|"
+    narrow = md_table(["a", "precision ↑", "seeds on the best arm"],
+                      [["1", "2", "77%"]], align="crr")
+    # short headers keep one line; a long one wraps at HEADER_LINE
+    assert narrow.splitlines()[1] == ("|:---:|-----------:|"
+                                      + "-" * HEADER_LINE + ":|")
