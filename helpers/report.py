@@ -82,6 +82,11 @@ def pm(mean: float, sd: float, digits: int = 2) -> str:
     return f"{mean:.{decimals}f} ± {sd:.{decimals}f}"
 
 
+def by_at_most(err: float) -> str:
+    """'by at most 3.1e-17', or 'by exactly 0' where nothing differs."""
+    return "by exactly 0" if err == 0 else f"by at most {err:.1e}"
+
+
 def count(n: int, noun: str) -> str:
     """'1 epoch', '3 epochs': a number with its noun in agreement."""
     return f"{n:,} {noun}{'' if n == 1 else 's'}"

@@ -1,6 +1,7 @@
 """Number formatting of the answers."""
 
-from helpers.report import HEADER_LINE, WIDEST_COLUMN, count, md_table, pm
+from helpers.report import (HEADER_LINE, WIDEST_COLUMN, by_at_most, count,
+                            md_table, pm)
 
 
 def test_pm_rounds_the_mean_to_the_sds_digits():
@@ -31,3 +32,8 @@ def test_a_tables_columns_get_width_shares_from_their_contents():
     # short headers keep one line; a long one wraps at HEADER_LINE
     assert narrow.splitlines()[1] == ("|:---:|-----------:|"
                                       + "-" * HEADER_LINE + ":|")
+
+
+def test_a_difference_of_zero_is_said_as_exactly_zero():
+    assert by_at_most(0.0) == "by exactly 0"
+    assert by_at_most(2.2e-16) == "by at most 2.2e-16"
