@@ -9,7 +9,7 @@ module constants so that the tests can check both sides of each.
 
 from collections.abc import Sequence
 
-from .report import count
+from .text import count
 
 # Mean discriminator BCE per epoch below which D wins outright: the loss is
 # BCE(real, 1) + BCE(fake, 0), so 0.05 means σ(D) > 0.975 on real and

@@ -1,7 +1,7 @@
 """Number formatting of the answers."""
 
-from helpers.report import (HEADER_LINE, WIDEST_COLUMN, by_at_most, count,
-                            md_table, pm)
+from helpers.text import (HEADER_LINE, WIDEST_COLUMN, by_at_most, count,
+                          md_table, pm)
 
 
 def test_pm_rounds_the_mean_to_the_sds_digits():
