@@ -31,7 +31,7 @@ PEER_STAMP := $(PEER_VENV)/.installed
 PEER_REQUIREMENTS := tensorflow-cpu==2.21.0
 JUPYTER := $(PY) -m jupyter
 PAPERMILL := $(PY) -m papermill
-HELPERS := $(wildcard helpers/*.py)
+HELPERS := $(wildcard helpers/*.py helpers/*/*.py)
 NBCONVERT_FLAGS := --to latex --template-file $(abspath latex/templates/body.tex.j2) \
 	--no-prompt --CoalesceStreamsPreprocessor.enabled=True \
 	--TagRemovePreprocessor.enabled=True \

@@ -7,7 +7,7 @@ torchvision's dataset with `ToTensor` + `Normalize` transforms through a
 shuffling `DataLoader`, the same models and batch size, Adam with its default
 (foreach) kernels, separate discriminator passes for real and fake images,
 and `.item()` on the losses after every step (a host sync). Our loop is
-`helpers.train._run_epoch`, the one training uses: the whole dataset as one
+`helpers.train.run_epoch`, the one training uses: the whole dataset as one
 uint8 tensor on the device, index batches, fused Adam, one discriminator pass
 over [real; fake], a host sync every 50 steps.
 
@@ -30,6 +30,9 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.flop_counter import flop_registry
 
 from helpers import bill, data, train
+from helpers.experiments import GANConfig, experiment_config
+from helpers.models import build_gan
+from helpers.steps import STEPS
 from helpers.device import cpu_capability, describe, native_bf16, resolve_device
 from helpers.losses import gradient_penalty, r1_penalty
 from helpers.paths import REPO_ROOT, data_dir
@@ -95,9 +98,9 @@ def gemm_gflops(m: int, k: int, n: int, device: torch.device,
 
 # ---- our loop ----------------------------------------------------------------
 
-def time_ours(config: train.GANConfig, images: torch.Tensor, steps: int,
+def time_ours(config: GANConfig, images: torch.Tensor, steps: int,
               warmup: int, device: torch.device) -> float:
-    """Seconds per step of `train._run_epoch` (what training runs)."""
+    """Seconds per step of `train.run_epoch` (what training runs)."""
     return bill.step_seconds(config, images, device, steps, warmup)
 
 
@@ -121,12 +124,12 @@ class CountFlops(TorchDispatchMode):
         return out
 
 
-def flops_per_step(config: train.GANConfig, images: torch.Tensor,
+def flops_per_step(config: GANConfig, images: torch.Tensor,
                    device: torch.device) -> float:
     """FLOP of one of our steps, averaged over a generator-update cycle."""
     gen, disc, opt_g, opt_d = train.build_training(config, device)
     cycle = config.n_critic if config.method == "wgan-gp" else 1
-    step = train.step_function(config)
+    step = STEPS[config.method]
     real = data.to_signed_unit(images[:config.batch_size])
     with CountFlops() as counter, torch.autocast(
             device.type, torch.bfloat16, enabled=config.bf16):
@@ -191,11 +194,11 @@ def reference_wgan_gp_step(gen, critic, opt_g, opt_c, real, config, step):
     return c_loss.item(), g_value
 
 
-def time_reference(config: train.GANConfig, steps: int, warmup: int,
+def time_reference(config: GANConfig, steps: int, warmup: int,
                    device: torch.device) -> float:
     """Seconds per step of the common loop with the same models."""
-    gen, disc = (m.to(device) for m in train.build_gan(config.model,
-                                                       config.z_dim))
+    gen, disc = (m.to(device) for m in build_gan(config.model,
+                                                 config.z_dim))
     opt_g = torch.optim.Adam(gen.parameters(), lr=config.lr, betas=config.betas)
     opt_d = torch.optim.Adam(disc.parameters(), lr=config.lr, betas=config.betas)
     step_fn = (reference_wgan_gp_step if config.method == "wgan-gp"
@@ -231,7 +234,7 @@ class Row:
 def bench_case(label: str, experiment: str, steps: int, warmup: int,
                device: torch.device, gemm64: float) -> Row:
     name, _, option = experiment.partition("+")
-    config = replace(train.experiment_config(name, "full"), eval_samples=0,
+    config = replace(experiment_config(name, "full"), eval_samples=0,
                      bf16=option == "bf16")
     images, _ = data.load(config.dataset, "train", device)
     steps_per_epoch = TRAIN_IMAGES // config.batch_size

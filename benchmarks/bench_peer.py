@@ -22,17 +22,18 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import cpu_model, time_ours  # noqa: E402
 
-from helpers import data, train  # noqa: E402
+from helpers import data  # noqa: E402
+from helpers.experiments import experiment_config  # noqa: E402
 from helpers.device import cpu_capability, native_bf16  # noqa: E402
 from helpers.paths import REPO_ROOT, data_dir  # noqa: E402
 
 STEPS_PER_EPOCH = 60_000 // 64
 # (row label, config overrides) of our DCGAN variants
 OURS = [("ours: simultaneous step (as trained), fp32",
-         dict(step_form="simultaneous")),
-        ("ours: alternating step, fp32", dict(step_form="alternating")),
+         dict(method="bce-simultaneous")),
+        ("ours: alternating step, fp32", dict(method="bce")),
         ("ours: simultaneous step, bf16 autocast",
-         dict(step_form="simultaneous", bf16=True))]
+         dict(method="bce-simultaneous", bf16=True))]
 
 
 def time_tf(peer_python: str, steps: int, warmup: int) -> float:
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     device = torch.device("cpu")
     data.fetch("FashionMNIST")
     images, _ = data.load("FashionMNIST", "train", device)
-    base = replace(train.experiment_config("hw3_q3_dcgan", "full"),
+    base = replace(experiment_config("hw3_q3_dcgan", "full"),
                    eval_samples=0)
     cases = [(label, replace(base, **over)) for label, over in OURS
              if not over.get("bf16") or native_bf16(device)]

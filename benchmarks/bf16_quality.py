@@ -19,7 +19,9 @@ import json
 import statistics
 from pathlib import Path
 
-from helpers import train
+from helpers.experiments import GAN_EXPERIMENTS, experiment_config
+from helpers.history import epoch_seconds
+from helpers.train import TrainedGAN, train_gan
 from helpers.device import describe, native_bf16, resolve_device
 from helpers.paths import REPO_ROOT
 from helpers.profiles import PROFILE_NAMES
@@ -29,13 +31,13 @@ HEADER = ("| experiment | arithmetic | seed | FID (last) ↓ | FID (best) ↓ | 
           "|---|---|---:|---:|---:|---:|---:|---:|---:|")
 
 
-def summarise(run: train.TrainedGAN) -> dict[str, float]:
+def summarise(run: TrainedGAN) -> dict[str, float]:
     """The last epoch's scores, the best FID and the median epoch time."""
     h = run.history
     return {"fid": h["fid"][-1], "best_fid": min(h["fid"]),
             "precision": h["precision"][-1], "recall": h["recall"][-1],
             "coverage": h["coverage"][-1],
-            "seconds_per_epoch": statistics.median(h["seconds"])}
+            "seconds_per_epoch": epoch_seconds(h)}
 
 
 COLUMNS = (("fid", 1), ("best_fid", 1), ("precision", 3), ("recall", 3),
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--experiments", nargs="+",
                         default=["hw3_q3_dcgan", "hw2_2a_gan"],
-                        choices=sorted(train.EXPERIMENTS))
+                        choices=sorted(GAN_EXPERIMENTS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--allow-emulated", action="store_true",
                         help="run even where bf16 is emulated (very slow)")
@@ -96,9 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     for experiment in args.experiments:
         for seed in args.seeds:
             for bf16 in (False, True):
-                config = train.experiment_config(
+                config = experiment_config(
                     experiment, args.profile, seed=seed, bf16=bf16)
-                s = summarise(train.train_gan(config, device))
+                s = summarise(train_gan(config, device))
                 results.append({"experiment": experiment, "bf16": bf16,
                                 "seed": seed, **s})
                 lines.append(row(experiment, bf16, seed, s))

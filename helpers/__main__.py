@@ -19,12 +19,14 @@ import numpy as np
 import torch
 
 from .device import describe, resolve_device
-from .models import trained_generator
+from .experiments import (GAN_EXPERIMENTS, experiment_config, runs_of,
+                          variant_label)
+from .history import last_fids
+from .models import checkpoint_generator
 from .profiles import resolve_profile
-from .runs import load_checkpoint
-from .train import (EXPERIMENTS, GANConfig, experiment_config,
-                    history_scores, runs_of, sample_unit, train_experiment,
-                    variant_label)
+from .runs import NoSpaceError, require_checkpoint
+from .text import md_table
+from .train import sample_unit, train_experiment
 
 
 def train_one(name: str, profile: str, seed: int, device: torch.device,
@@ -35,8 +37,7 @@ def train_one(name: str, profile: str, seed: int, device: torch.device,
     run = train_experiment(name, profile, device, seed=seed, **overrides)
     elapsed = time.perf_counter() - start
     trained = run.epochs_done - run.start_epoch
-    history = run.history
-    train_seconds = sum(history["seconds"][run.start_epoch:])
+    train_seconds = sum(run.history["seconds"][run.start_epoch:])
     # wall time also holds scoring and, on a first run, the classifier
     print(f"[train] {run.folder}: {run.epochs_done}/{config.num_epochs} "
           f"epochs ({trained} trained now in {elapsed:.1f} s"
@@ -47,41 +48,24 @@ def train_one(name: str, profile: str, seed: int, device: torch.device,
             "epochs": run.epochs_done,
             "trained_now": trained, "seconds": elapsed,
             "train_seconds": train_seconds,
-            **last_fids(history, run.epochs_done, config)}
-
-
-def last_fids(history: dict[str, Any], epochs: int,
-              config: GANConfig) -> dict[str, Any]:
-    """The last epoch's FID of G and G_ema, from the largest sample scored
-    at that epoch, and that sample's size (None where nothing was scored)."""
-    out: dict[str, Any] = {"fid": None, "ema_fid": None, "fid_samples": None}
-    for key, ema in (("fid", False), ("ema_fid", True)):
-        if history.get(key):
-            scores, size = history_scores(history, epochs,
-                                          config.eval_samples,
-                                          config.eval_samples_final, ema)
-            out[key], out["fid_samples"] = scores["fid"], size
-    return out
+            **last_fids(run.history, run.epochs_done, config.eval_samples,
+                        config.eval_samples_final)}
 
 
 def timing_table(rows: list[dict[str, Any]]) -> str:
     """Markdown: seconds per run (wall, and training without evaluation)."""
     def shown(value: float | int | None, fmt: str) -> str:
         return "—" if value is None else format(value, fmt)
-    lines = ["| experiment | seed | epochs | trained now | wall s | "
-             "training s | FID G | FID G_ema | scored on |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for r in rows:
-        name = r["experiment"] + variant_label(r.get("variant", {}))
-        lines.append(f"| {name} | {r['seed']} | {r['epochs']} | "
-                     f"{r['trained_now']} | {r['seconds']:.1f} | "
-                     f"{r['train_seconds']:.1f} | {shown(r['fid'], '.1f')} | "
-                     f"{shown(r.get('ema_fid'), '.1f')} | "
-                     f"{shown(r.get('fid_samples'), ',')} |")
-    total = sum(r["seconds"] for r in rows)
-    lines.append(f"| all | | | | {total:.1f} | "
-                 f"{sum(r['train_seconds'] for r in rows):.1f} | | | |")
-    return "\n".join(lines)
+    cells = [[r["experiment"] + variant_label(r.get("variant", {})),
+              r["seed"], r["epochs"], r["trained_now"], f"{r['seconds']:.1f}",
+              f"{r['train_seconds']:.1f}", shown(r["fid"], ".1f"),
+              shown(r.get("ema_fid"), ".1f"),
+              shown(r.get("fid_samples"), ",")] for r in rows]
+    cells.append(["all", "", "", "", f"{sum(r['seconds'] for r in rows):.1f}",
+                  f"{sum(r['train_seconds'] for r in rows):.1f}", "", "", ""])
+    return md_table(["experiment", "seed", "epochs", "trained now", "wall s",
+                     "training s", "FID G", "FID G_ema", "scored on"],
+                    cells, "lrrrrrrrr")
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -119,27 +103,10 @@ def print_bill(args: argparse.Namespace, profile: str,
     return 0
 
 
-def load_generator(folder: Path, device: torch.device) -> torch.nn.Module:
-    """The generator of a run directory's newest checkpoint."""
-    config_file = folder / "config.json"
-    if not config_file.exists():
-        raise FileNotFoundError(f"{folder} is not a run directory "
-                                "(no config.json); see runs/.")
-    fields = json.loads(config_file.read_text())
-    config = GANConfig(**{k: tuple(v) if isinstance(v, list) else v
-                          for k, v in fields.items()
-                          if k in GANConfig.__dataclass_fields__})
-    state = load_checkpoint(folder, map_location=device)
-    if state is None:
-        raise FileNotFoundError(f"{folder} has no checkpoint yet: train it "
-                                f"with `python -m helpers train {config.experiment}`.")
-    return trained_generator(config.model, config.z_dim,
-                             state["generator"]).to(device)
-
-
 def cmd_sample(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
-    gen = load_generator(Path(args.run_dir), device)
+    state = require_checkpoint(Path(args.run_dir), map_location=device)
+    gen = checkpoint_generator(state).to(device)
     images = sample_unit(gen, args.n, args.seed, device)  # tanh → [0, 1]
     images = images.squeeze(1).cpu().numpy().astype(np.float32)
     np.save(args.out, images)
@@ -162,7 +129,7 @@ def parser() -> argparse.ArgumentParser:
                                   description=__doc__.splitlines()[0])
     sub = top.add_subparsers(dest="command", required=True)
     train = sub.add_parser("train", help="train a named experiment")
-    train.add_argument("name", choices=["all", *sorted(EXPERIMENTS)],
+    train.add_argument("name", choices=["all", *sorted(GAN_EXPERIMENTS)],
                        help="an experiment, or all: every run the notebooks "
                        "of the profile train, timed")
     train.add_argument("--profile", default="auto",
@@ -194,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, RuntimeError, FileNotFoundError, KeyError) as err:
+    except (ValueError, RuntimeError, FileNotFoundError, KeyError,
+            NoSpaceError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
 

@@ -7,18 +7,16 @@ timed scoring pass per epoch left (and the larger final scoring at the
 epochs that get it). Nothing is trained and nothing is written.
 """
 
-import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import torch
-from tqdm import tqdm
 
 from . import data, metrics
-from .runs import load_checkpoint, run_dir_path
-from .train import (GANConfig, _run_epoch, build_training, final_epochs,
-                    hash_fields, sample_unit)
+from .experiments import GANConfig, run_folder
+from .runs import load_checkpoint
+from .text import md_table
+from .train import build_training, run_epoch, sample_unit
 
 TIMED_STEPS = 10   # update steps timed per run, after WARMUP_STEPS
 WARMUP_STEPS = 3
@@ -26,7 +24,7 @@ WARMUP_STEPS = 3
 
 @dataclass(frozen=True)
 class BillRow:
-    """One run's cost: the cached epochs (measured) and the rest (estimated)."""
+    """One run's cost: cached epochs (measured), the rest (estimated)."""
     experiment: str
     seed: int
     epochs: int
@@ -42,7 +40,7 @@ class BillRow:
 
 def cached_seconds(config: GANConfig) -> tuple[int, float]:
     """(epochs done, their training + scoring seconds) from the run cache."""
-    folder = run_dir_path(hash_fields(config))
+    folder = run_folder(config)
     state = load_checkpoint(folder) if folder.exists() else None
     if state is None:
         return 0, 0.0
@@ -59,17 +57,16 @@ def _sync(device: torch.device) -> None:
 def step_seconds(config: GANConfig, images: torch.Tensor,
                  device: torch.device, steps: int = TIMED_STEPS,
                  warmup: int = WARMUP_STEPS) -> float:
-    """Seconds per update step of the training loop (`train._run_epoch`)
+    """Seconds per update step of the training loop (`train.run_epoch`)
     for `config` on `device`, after `warmup` steps; the RNG is untouched."""
     batch = config.batch_size
     with torch.random.fork_rng(devices=[]):
         gen, disc, opt_g, opt_d = build_training(config, device)
-        bar = tqdm(disable=True)
         for count in (warmup, steps):
             _sync(device)
             start = time.perf_counter()
-            _run_epoch(gen, disc, opt_g, opt_d, images[:count * batch],
-                       config, 1, bar, Path(os.devnull))
+            run_epoch(gen, disc, opt_g, opt_d, images[:count * batch],
+                      config, 1)
             _sync(device)
     return (time.perf_counter() - start) / steps
 
@@ -94,7 +91,7 @@ def scoring_seconds(config: GANConfig, device: torch.device | str,
             evaluator.score(sample_unit(gen, n, 0, device))
             per_pass[tier] = time.perf_counter() - start
     generators = 2 if config.ema_halflife > 0 else 1
-    finals = (len(final_epochs(config) & set(epochs))
+    finals = (len(config.final_epochs & set(epochs))
               if config.eval_samples_final > config.eval_samples else 0)
     return generators * (per_pass["epoch"] * len(epochs)
                          + per_pass.get("final", 0.0) * finals)
@@ -119,17 +116,14 @@ def estimate(config: GANConfig, device: torch.device | str) -> BillRow:
 
 def bill_table(rows: list[BillRow]) -> str:
     """Markdown: per run, epochs cached, measured and estimated seconds."""
-    lines = ["| experiment | seed | epochs cached | measured s | "
-             "estimated s (epochs left) | of which scoring | total s |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
-    for r in rows:
-        lines.append(f"| {r.experiment} | {r.seed} | {r.epochs_done}/"
-                     f"{r.epochs} | {r.measured_s:.0f} | "
-                     f"{r.estimated_s:.0f} | {r.scoring_s:.0f} | "
-                     f"{r.total_s:.0f} |")
+    cells = [[r.experiment, r.seed, f"{r.epochs_done}/{r.epochs}",
+              f"{r.measured_s:.0f}", f"{r.estimated_s:.0f}",
+              f"{r.scoring_s:.0f}", f"{r.total_s:.0f}"] for r in rows]
     total = sum(r.total_s for r in rows)
-    lines.append(f"| all | | | {sum(r.measured_s for r in rows):.0f} | "
-                 f"{sum(r.estimated_s for r in rows):.0f} | "
-                 f"{sum(r.scoring_s for r in rows):.0f} | {total:.0f} "
-                 f"(≈ {total / 3600:.1f} h) |")
-    return "\n".join(lines)
+    cells.append(["all", "", "", f"{sum(r.measured_s for r in rows):.0f}",
+                  f"{sum(r.estimated_s for r in rows):.0f}",
+                  f"{sum(r.scoring_s for r in rows):.0f}",
+                  f"{total:.0f} (≈ {total / 3600:.1f} h)"])
+    return md_table(["experiment", "seed", "epochs cached", "measured s",
+                     "estimated s (epochs left)", "of which scoring",
+                     "total s"], cells, "lrrrrrr")

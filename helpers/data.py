@@ -11,7 +11,6 @@ import hashlib
 import io
 import os
 import pickle
-import shutil
 import socket
 import subprocess
 import sys

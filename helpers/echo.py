@@ -1,4 +1,4 @@
-"""HW2 Part 1 (e): sampling Echo noise, checking part (d), rate vs distortion.
+"""HW2 Part 1 (e): sampling Echo noise and checking part (d).
 
 Echo noise (Brekelmans et al., 2019) draws z ~ q⋆(z|x₀) as the series
 z = m(x₀) + Σ_{k≥1} (Π_{j<k} S(x_j)) m(x_k), x₁, x₂, … fresh data points.
@@ -7,22 +7,17 @@ the series is cut after K terms with K chosen so that the dropped tail is below
 the dtype's rounding error, and x₁, …, x_{K−1} are the other samples of the
 minibatch: along one random cyclic order (`echo_sample`), or a fresh random
 permutation per sample as in the paper's code (`echo_sample_permuted`).
-The rate–distortion experiment rebuilds the paper's MNIST set-up
-(`paper_config`) and ablates it one change at a time. Used by HW2 1e.
+Also the part-(d) toy (`EchoToy`) and the KSG estimator of I(x; z) that
+checks it; the rate–distortion autoencoders are in `helpers.echo_ae`.
+Used by HW2 1e.
 """
 
 import math
-import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
-from torch import nn
 from torch.nn import functional as F
-
-from . import data
-from .models import ConvDecoder, ConvEncoder, MLPDecoder, MLPEncoder
-from .runs import load_checkpoint, run_dir, save_checkpoint
 
 # ---- the sampler ------------------------------------------------------------
 
@@ -58,7 +53,8 @@ def random_order(batch: int, device: torch.device | str = "cpu",
     return torch.randperm(batch, device=device, generator=generator)
 
 
-def _check_depth(depth: int, batch: int) -> None:
+def check_depth(depth: int, batch: int) -> None:
+    """Refuse a depth K that the batch cannot fill without reusing x₀."""
     if not 1 <= depth <= batch:
         raise ValueError(
             f"depth K={depth} needs a batch of at least K samples (batch is "
@@ -77,7 +73,7 @@ def echo_sample(m: torch.Tensor, s: torch.Tensor, depth: int,
     repeated squaring, so the cost is O(B·d·log K) in log₂K vectorised steps.
     """
     batch = m.shape[0]
-    _check_depth(depth, batch)
+    check_depth(depth, batch)
     if order is None:
         order = random_order(batch, m.device, generator)
     m_o, s_o = m[order], s[order]
@@ -118,7 +114,7 @@ def echo_sample_permuted(m: torch.Tensor, s: torch.Tensor, depth: int,
     (Π_{1≤j<k} s(x_j)) m(x_k), x₁…x_{K−1} a fresh permutation of the other
     samples of the batch for every x₀ (O(B·K·d) memory)."""
     batch = m.shape[0]
-    _check_depth(depth, batch)
+    check_depth(depth, batch)
     if depth == 1:
         return m
     idx = other_items(batch, depth - 1, m.device, generator)  # (B, K−1)
@@ -142,7 +138,7 @@ def echo_partial_sums(m: torch.Tensor, s: torch.Tensor, depth: int,
     and the truncation-error measurement.
     """
     batch = m.shape[0]
-    _check_depth(depth, batch)
+    check_depth(depth, batch)
     position = torch.argsort(order)  # where each sample sits in the order
     k = torch.arange(depth, device=m.device)
     # x_k of sample i is the sample k places after it along the order
@@ -252,284 +248,3 @@ def truncation_errors(m: torch.Tensor, s: torch.Tensor, max_depth: int,
     order = random_order(len(m), m.device, generator)
     sums = echo_partial_sums(m, s, len(m), order)
     return (sums[:max_depth] - sums[-1]).abs().amax(dim=(1, 2)).cpu().numpy()
-
-
-# ---- Echo autoencoder vs Gaussian β-VAE on MNIST ------------------------------
-
-
-# The paper's clip constant: s = CLIP·σ(·) with M·CLIP^K/(1 − CLIP) below
-# 2⁻²³ for M = max|m| = 1 and K = 100 terms (echo_noise.py's echo_loss;
-# its echo_sample defaults to (2⁻²³)^(1/100) ≈ 0.853 instead, a mismatch
-# between the sampler and the rate that AEConfig avoids: one s_max for both).
-PAPER_CLIP = 0.8359
-PAPER_DEPTH = 100
-
-
-@dataclass(frozen=True)
-class AEConfig:
-    """One rate–distortion run (its hash names the run in the cache)."""
-    kind: str                      # "echo" | "gauss"
-    beta: float
-    num_epochs: int
-    num_train: int | None          # first N training images; None = all
-    experiment: str = "hw2_1e_rate_distortion"
-    z_dim: int = 16
-    hidden: int = 256              # MLP width
-    s_max: float = 0.9             # Echo: s ∈ (0, s_max), sampler and rate
-    batch_size: int = 256          # ≥ echo_depth(s_max) = 174 for float32
-    lr: float = 1e-3
-    seed: int = 0
-    arch: str = "mlp"              # "mlp" | "conv" (the paper's)
-    width: float = 1.0             # conv channel multiplier (paper: 1)
-    m_bound: float | None = None   # Echo m = tanh(raw/m_bound); None: raw
-    sampler: str = "cyclic"        # "cyclic" | "permuted" (the paper's)
-    lr_decay: bool = False         # constant lr, then linear to 0 (paper)
-    s_bias: float | None = None    # Echo: initial bias of the raw scale a
-
-    def key(self) -> dict:
-        """The cache key: the fields, less the later ones at their defaults
-        (so runs cached before those fields existed keep their names)."""
-        later = {"arch": "mlp", "width": 1.0, "m_bound": None,
-                 "sampler": "cyclic", "lr_decay": False, "s_bias": None}
-        return {k: v for k, v in asdict(self).items()
-                if not (k in later and later[k] == v)}
-
-
-def paper_config(kind: str, beta: float, num_epochs: int,
-                 num_train: int | None, width: float = 1.0, seed: int = 0,
-                 **overrides) -> AEConfig:
-    """Brekelmans et al.'s MNIST set-up (echo.json, vae.json): conv nets,
-    latent 32, m = tanh(·/16), s = 0.8359·σ(·), 100 echo terms from the
-    batch without replacement, Adam 3e-4 then linear decay, batch 100."""
-    base = dict(experiment="hw2_1e_echo_paper", z_dim=32, s_max=PAPER_CLIP,
-                batch_size=PAPER_DEPTH, lr=3e-4, arch="conv", width=width,
-                m_bound=16.0, sampler="permuted", lr_decay=True, seed=seed)
-    return AEConfig(kind, float(beta), num_epochs, num_train,
-                    **{**base, **overrides})
-
-
-def _networks(config: AEConfig) -> tuple[nn.Module, nn.Module]:
-    """(encoder, decoder) of the config's architecture."""
-    if config.arch == "mlp":
-        return (MLPEncoder(config.z_dim, config.hidden),
-                MLPDecoder(config.z_dim, config.hidden))
-    if config.arch == "conv":  # channels-last weights: faster on CPU
-        return (ConvEncoder(config.z_dim, config.width).to(
-                    memory_format=torch.channels_last),
-                ConvDecoder(config.z_dim, config.width).to(
-                    memory_format=torch.channels_last))
-    raise ValueError(f"arch must be 'mlp' or 'conv', not {config.arch!r}")
-
-
-class RateDistortionAE(nn.Module):
-    """Encoder + decoder; `kind` picks the encoder noise and its rate."""
-
-    def __init__(self, config: AEConfig):
-        super().__init__()
-        if config.kind not in ("echo", "gauss"):
-            raise ValueError(f"kind must be 'echo' or 'gauss', not {config.kind!r}")
-        if config.sampler not in ("cyclic", "permuted"):
-            raise ValueError(f"sampler must be 'cyclic' or 'permuted', not "
-                             f"{config.sampler!r}")
-        self.kind, self.s_max = config.kind, config.s_max
-        self.m_bound, self.sampler = config.m_bound, config.sampler
-        self.depth = echo_depth(config.s_max, torch.float32)
-        _check_depth(self.depth, config.batch_size)
-        self.encoder, self.decoder = _networks(config)
-        if config.s_bias is not None:  # a = s_bias at the start: s = s_max·σ
-            with torch.no_grad():
-                self.encoder.net[-1].bias[config.z_dim:] = config.s_bias
-
-    def encode(self, x: torch.Tensor, generator: torch.Generator | None = None
-               ) -> tuple[torch.Tensor, torch.Tensor]:
-        """(z, rate per image in nats) for a batch of flat images."""
-        loc, raw = self.encoder(x)
-        if self.kind == "echo":
-            # rate = I(x; z) = −log|det S(x)| = −Σ_d log s_d(x), exact (part d)
-            rate = -log_bounded_scale(raw, self.s_max).sum(1)
-            s = bounded_scale(raw, self.s_max)
-            if self.m_bound is not None:  # |m| ≤ 1, the M of the tail bound
-                loc = torch.tanh(loc / self.m_bound)
-            sample = (echo_sample_permuted if self.sampler == "permuted"
-                      else echo_sample)
-            return sample(loc, s, self.depth, generator=generator), rate
-        # raw = log σ²: KL(N(μ, σ²) ‖ N(0, I)) = ½ Σ (μ² + σ² − 1 − log σ²)
-        rate = 0.5 * (loc.square() + raw.exp() - 1 - raw).sum(1)
-        noise = torch.randn(loc.shape, generator=generator, device=loc.device)
-        return loc + (0.5 * raw).exp() * noise, rate
-
-    def forward(self, x: torch.Tensor, generator: torch.Generator | None = None
-                ) -> tuple[torch.Tensor, torch.Tensor]:
-        """(distortion, rate) per image in nats; x binary, (B, 784)."""
-        z, rate = self.encode(x, generator)
-        logits = self.decoder(z)
-        # −log p(x|z) for independent Bernoulli pixels
-        distortion = F.binary_cross_entropy_with_logits(
-            logits, x, reduction="none").sum(1)
-        return distortion, rate
-
-
-def binarise(images: torch.Tensor) -> torch.Tensor:
-    """uint8 (N, 28, 28) → float {0, 1} (N, 784): pixel > 127 is on."""
-    return (images > 127).flatten(1).float()
-
-
-@dataclass
-class RDResult:
-    """A trained (or cached) run: test rate and distortion, loss per epoch."""
-    config: AEConfig
-    rate: float
-    distortion: float
-    train_loss: list[float] = field(default_factory=list)
-    seconds: float = 0.0
-    model: RateDistortionAE | None = None
-
-
-@torch.no_grad()
-def evaluate(model: RateDistortionAE, x: torch.Tensor, batch_size: int,
-             seed: int) -> tuple[float, float]:
-    """Mean (rate, distortion) in nats per image over x, fixed noise seed."""
-    model.eval()
-    gen = torch.Generator(device=x.device).manual_seed(seed)
-    # chunks of ≥ batch_size images, so the Echo chains fit in every chunk
-    chunks = torch.arange(len(x), device=x.device).tensor_split(
-        max(1, len(x) // batch_size))
-    dist = rate = 0.0
-    for idx in chunks:
-        d, r = model(x[idx], gen)
-        dist, rate = dist + d.sum().item(), rate + r.sum().item()
-    return rate / len(x), dist / len(x)
-
-
-def train_rd(config: AEConfig, device: torch.device | str = "cpu",
-             num_test: int | None = None) -> RDResult:
-    """Train (or load from the run cache) one model; score it on test images."""
-    device = torch.device(device)
-    folder = run_dir(config.key())
-    torch.manual_seed(config.seed)
-    model = RateDistortionAE(config).to(device)
-    state = load_checkpoint(folder, map_location=device)
-    if state is not None:
-        model.load_state_dict(state["model"])
-        losses, seconds = state["train_loss"].tolist(), float(state["seconds"])
-    else:
-        losses, seconds = _fit(model, config, device)
-        save_checkpoint(folder, {"model": model.state_dict(),
-                                 "train_loss": torch.tensor(losses),
-                                 "seconds": torch.tensor(seconds)})
-    test, _ = data.load("MNIST", "test", device)
-    test = binarise(test[:num_test])
-    rate, dist = evaluate(model, test, config.batch_size, config.seed + 1)
-    return RDResult(config, rate, dist, losses, seconds, model)
-
-
-def lr_factor(step: int, total: int, decay: bool) -> float:
-    """Learning-rate multiplier: 1, or with `decay` 1 for the first half of
-    training and then linear to 0 (the paper's schedule, per step)."""
-    return min(1.0, 2 * (total - step) / total) if decay else 1.0
-
-
-def _fit(model: RateDistortionAE, config: AEConfig,
-         device: torch.device) -> tuple[list[float], float]:
-    """Adam on mean(D + β·R); returns the mean loss per epoch and seconds."""
-    images, _ = data.load("MNIST", "train", device)
-    x = binarise(images[:config.num_train])
-    if len(x) < config.batch_size:
-        raise ValueError(f"num_train={len(x)} is smaller than "
-                         f"batch_size={config.batch_size}.")
-    opt = torch.optim.Adam(model.parameters(), lr=config.lr)
-    total_steps = config.num_epochs * (len(x) // config.batch_size)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda t: lr_factor(t, total_steps, config.lr_decay))
-    model.train()
-    losses, start = [], time.perf_counter()
-    for epoch in range(config.num_epochs):
-        total = torch.zeros((), device=device)
-        steps = 0
-        for idx in data.minibatches(len(x), config.batch_size, device):
-            dist, rate = model(x[idx])
-            loss = (dist + config.beta * rate).mean()  # L = D + β·R
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            total, steps = total + loss.detach(), steps + 1
-        mean = (total / steps).item()
-        if not math.isfinite(mean):
-            raise FloatingPointError(f"{config.kind} β={config.beta}: loss "
-                                     f"is {mean} at epoch {epoch + 1}.")
-        losses.append(mean)
-    return losses, time.perf_counter() - start
-
-
-def paper_sweep(betas: tuple[float, ...], seeds: list[int],
-                device: torch.device, num_epochs: int, num_train: int | None,
-                num_test: int | None, width: float
-                ) -> dict[str, list[list[RDResult]]]:
-    """The paper's set-up for both kinds: {kind: [per seed: [per β]]}."""
-    return {kind: [[train_rd(paper_config(kind, b, num_epochs, num_train,
-                                          width, seed), device, num_test)
-                    for b in betas] for seed in seeds]
-            for kind in ("echo", "gauss")}
-
-
-# One change to the paper's set-up per row (HW2 1e ablation). Fields that
-# only the Echo encoder reads leave the β-VAE at the paper's set-up.
-ABLATIONS: dict[str, dict] = {
-    "paper set-up": {},
-    "m unbounded": {"m_bound": None},            # no tanh(·/16)
-    "MLP nets": {"arch": "mlp"},                 # 784–256–256, both ways
-    "lr 1e-3 constant": {"lr": 1e-3, "lr_decay": False},  # faster training
-    "s starts small": {"s_bias": -4.0},          # σ(−4) ≈ 0.018: little noise
-}
-ECHO_ONLY_FIELDS = ("m_bound", "sampler", "s_max", "s_bias")
-
-
-def ablation(beta: float, device: torch.device, num_epochs: int,
-             num_train: int | None, num_test: int | None, width: float,
-             seed: int = 0) -> dict[str, tuple[RDResult, RDResult]]:
-    """{row: (Echo run, β-VAE run)} for every change in ABLATIONS, at one β."""
-    out = {}
-    for name, change in ABLATIONS.items():
-        shared = {k: v for k, v in change.items() if k not in ECHO_ONLY_FIELDS}
-        out[name] = tuple(
-            train_rd(paper_config(kind, beta, num_epochs, num_train, width,
-                                  seed, **(change if kind == "echo"
-                                           else shared)), device, num_test)
-            for kind in ("echo", "gauss"))
-    return out
-
-
-def loss_gap(echo_run: RDResult, vae_run: RDResult) -> float:
-    """(D + βR) of the Echo AE minus the β-VAE's at the same β, in nats."""
-    beta = echo_run.config.beta
-    return ((echo_run.distortion + beta * echo_run.rate)
-            - (vae_run.distortion + beta * vae_run.rate))
-
-
-def equal_rate_gaps(echo_rates: np.ndarray, echo_dists: np.ndarray,
-                    vae_rates: np.ndarray, vae_dists: np.ndarray
-                    ) -> list[tuple[float, float]]:
-    """(R, D_echo(R) − D_vae(R)) at each Echo rate inside the β-VAE's range,
-    D_vae interpolated linearly between its points sorted by rate."""
-    order = np.argsort(vae_rates)
-    r, d = np.asarray(vae_rates)[order], np.asarray(vae_dists)[order]
-    return [(float(er), float(ed - np.interp(er, r, d)))
-            for er, ed in zip(echo_rates, echo_dists) if r[0] <= er <= r[-1]]
-
-
-@torch.no_grad()
-def saturated_share(model: RateDistortionAE, x: torch.Tensor,
-                    level: float = 0.99) -> float:
-    """Share of the Echo scales σ(a_d(x)) above `level` on images x: where
-    σ' = σ(1 − σ) ≈ 0, so no gradient moves s_d off its bound s_max."""
-    model.eval()
-    _, raw = model.encoder(x)
-    return float((torch.sigmoid(raw) > level).float().mean())
-
-
-def test_images(num_test: int | None, device: torch.device | str
-                ) -> torch.Tensor:
-    """The first num_test binarised MNIST test images (all if None)."""
-    images, _ = data.load("MNIST", "test", device)
-    return binarise(images[:num_test])

@@ -1,4 +1,4 @@
-"""README's result pictures and table, drawn from the run cache (`make figures`).
+"""README's result pictures and table from the run cache (`make figures`).
 
 Nothing is trained here: each figure reads finished runs' checkpoints
 (fixed-noise snapshots and per-epoch scores), so anyone with the run cache
@@ -15,10 +15,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 
+from .experiments import (experiment_config, run_folder,  # noqa: E402
+                          runs_of, variant_label)
+from .history import epoch_seconds, history_scores, series  # noqa: E402
+from .models import checkpoint_generator  # noqa: E402
 from .plotting import style, tile  # noqa: E402
-from .runs import finished_checkpoint, run_dir_path  # noqa: E402
-from .train import (epoch_seconds, experiment_config,  # noqa: E402
-                    hash_fields, history_scores, runs_of, variant_label)
+from .runs import finished_checkpoint  # noqa: E402
+from .text import md_table  # noqa: E402
+from .train import to_uint8  # noqa: E402
 
 MAX_BYTES = 200_000   # README pictures stay small (issue: ≤ 200 KB each)
 DPI = 100
@@ -28,7 +32,7 @@ def finished_state(name: str, profile: str, device: str = "cpu",
                    **overrides: Any) -> dict[str, Any]:
     """The last checkpoint of a finished run, or an error naming the fix."""
     config = experiment_config(name, profile, device, **overrides)
-    folder = run_dir_path(hash_fields(config))
+    folder = run_folder(config)
     state, done = finished_checkpoint(folder)
     if state is None:
         raise FileNotFoundError(
@@ -109,17 +113,17 @@ def path_strip(gen: torch.nn.Module, profile: str, pairs: int = 2,
     """HW2 2d: G along the straight line and along the optimised path for
     the first test-image pairs, with 2d's settings of the profile."""
     from . import data
-    from . import inversion as inv
+    from . import latent_path as lp
+    from .inversion import best_codes
     from .profiles import settings
-    from .train import to_uint8
     s = settings("hw2_2d_latent_path", profile)
     test_x, test_y = data.load("MNIST", "test", "cpu")
     images = data.to_signed_unit(test_x[:2 * pairs]).view(-1, 1, 28, 28)
-    codes, _ = inv.best_codes(gen, images, s["restarts"], s["inv_steps"])
+    codes, _ = best_codes(gen, images, s["restarts"], s["inv_steps"])
     z_a, z_b, x_a, x_b = codes[0::2], codes[1::2], images[0::2], images[1::2]
-    result = inv.optimise_path(gen, z_a, z_b, x_a, x_b, s["num_points"],
-                               s["iters"])
-    line = inv.segment(z_a, z_b, s["num_points"])
+    result = lp.optimise_path(gen, z_a, z_b, x_a, x_b, s["num_points"],
+                              s["iters"])
+    line = lp.segment(z_a, z_b, s["num_points"])
     show = torch.linspace(0, s["num_points"] - 1, points).round().long()
     fig, axes = plt.subplots(pairs, 1, squeeze=False,
                              figsize=(0.62 * points, 1.45 * pairs + 0.4))
@@ -138,14 +142,6 @@ def path_strip(gen: torch.nn.Module, profile: str, pairs: int = 2,
     fig.suptitle("HW2 2d: G along latent paths", fontsize=10)
     fig.tight_layout()
     return fig
-
-
-def generator(state: dict[str, Any], name: str, profile: str,
-              device: str = "cpu") -> torch.nn.Module:
-    """The trained generator G of a run state (eval mode, frozen)."""
-    from .models import trained_generator
-    config = experiment_config(name, profile, device)
-    return trained_generator(config.model, config.z_dim, state["generator"])
 
 
 def both(state: dict[str, Any]) -> dict[str, dict[int, torch.Tensor]]:
@@ -190,9 +186,9 @@ def fid_curves(profile: str, device: str) -> plt.Figure:
             except FileNotFoundError as err:
                 missing.append(str(err))
         if states:
-            panels[title] = {f"{p}{g}": s["history"][key]
+            panels[title] = {f"{p}{g}": series(s["history"], "fid", ema)
                              for p, s in states.items()
-                             for g, key in (("G", "fid"), ("G_ema", "ema_fid"))}
+                             for g, ema in (("G", False), ("G_ema", True))}
     if not panels:
         raise FileNotFoundError(" ".join(missing))
     return fid_figure(panels)
@@ -201,8 +197,7 @@ def fid_curves(profile: str, device: str) -> plt.Figure:
 def latent_paths(profile: str, device: str) -> plt.Figure:
     """HW2 2d: the path strip of 2a's generator."""
     state = finished_state("hw2_2a_gan", profile, device)
-    return path_strip(generator(state, "hw2_2a_gan", profile, device),
-                      profile)
+    return path_strip(checkpoint_generator(state), profile)
 
 
 FIGURES = {"dcgan_samples.png": dcgan_samples,
@@ -229,10 +224,9 @@ def result_row(name: str, seed: int, overrides: dict[str, Any],
     return cells
 
 
-RESULT_HEADER = ("| run | seed | epochs | arithmetic | median s/epoch | FID G "
-                 "| precision / recall / coverage G | FID G_ema | precision / "
-                 "recall / coverage G_ema | samples scored |\n"
-                 "|---|---:|---:|---|---:|---:|---|---:|---|---:|")
+RESULT_COLUMNS = ["run", "seed", "epochs", "arithmetic", "median s/epoch",
+                  "FID G", "precision / recall / coverage G", "FID G_ema",
+                  "precision / recall / coverage G_ema", "samples scored"]
 
 
 def results_table(profile: str, device: str = "cpu") -> str:
@@ -245,12 +239,11 @@ def results_table(profile: str, device: str = "cpu") -> str:
                                    **overrides)
         except FileNotFoundError:
             continue
-        rows.append("| " + " | ".join(result_row(name, seed, overrides,
-                                                 state)) + " |")
+        rows.append(result_row(name, seed, overrides, state))
     if not rows:
         raise FileNotFoundError(f"no {profile} run is finished in the run "
                                 "cache (HW_RUNS_DIR / RUNS=).")
-    return "\n".join([RESULT_HEADER, *rows]) + "\n"
+    return md_table(RESULT_COLUMNS, rows, "lrrlrrlrlr") + "\n"
 
 
 def make_all(profile: str, out: Path, device: str = "cpu"

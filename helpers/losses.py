@@ -1,4 +1,5 @@
-"""GAN losses as small pure functions of discriminator logits."""
+"""GAN losses as small pure functions of discriminator logits, and the
+generator penalties of HW2 2e."""
 
 import torch
 import torch.nn.functional as F
@@ -95,5 +96,29 @@ def path_length_deviation(gen: torch.nn.Module, z: torch.Tensor,
     return (lengths - lengths.detach().mean()).pow(2).mean()
 
 
-# The G penalties of HW2 2e, by GANConfig.path_form.
+def pair_path_energy(gen: torch.nn.Module, z_a: torch.Tensor,
+                     z_b: torch.Tensor, x_a: torch.Tensor, x_b: torch.Tensor,
+                     points: int) -> torch.Tensor:
+    """Mean over pairs of the discrete path energy of the straight latent
+    segment z_A → z_B: U = Σₖ ½[f(zₖ) + f(zₖ₊₁)] ‖zₖ₊₁ − zₖ‖ with
+    f(z) = ‖G(z) − x_A‖² + ‖G(z) − x_B‖² at `points` equally spaced points
+    (ends included); z (P, d), x (P, ...).
+
+    Used by HW2 2e: min U ≤ U(segment), so penalising it lowers min U
+    directly. The codes are constants here; the gradient reaches G through
+    its images only.
+    """
+    t = torch.linspace(0, 1, points, device=z_a.device).view(1, -1, 1)
+    path = (1 - t) * z_a.unsqueeze(1) + t * z_b.unsqueeze(1)  # (P, K, d)
+    images = gen(path.flatten(0, 1)).view(*path.shape[:2], -1)
+    f = ((images - x_a.flatten(1).unsqueeze(1)).pow(2).sum(-1)
+         + (images - x_b.flatten(1).unsqueeze(1)).pow(2).sum(-1))  # (P, K)
+    # equal steps on a segment: ‖zₖ₊₁ − zₖ‖ = ‖z_B − z_A‖ / (K − 1)
+    step = (z_b - z_a).norm(dim=1, keepdim=True) / (points - 1)
+    return (0.5 * (f[:, 1:] + f[:, :-1]) * step).sum(1).mean()
+
+
+# The G penalties of HW2 2e, by GANConfig.path_form, that read
+# (G, its noise z, G(z)); "pairs" (pair_path_energy) needs real images
+# and their codes, which helpers.steps finds.
 PATH_PENALTIES = {"energy": path_energy, "length": path_length_deviation}

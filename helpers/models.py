@@ -1,8 +1,13 @@
-"""Generators and discriminators, chosen by name (`build_gan`); the MLP
-encoder/decoder of the HW2 1e autoencoders."""
+"""Generators and discriminators, chosen by name (`build_gan`), and a
+checkpoint's trained generator; the MLP encoder/decoder of the HW2 1e
+autoencoders; layer tables."""
+
+from typing import Any
 
 import torch
 from torch import nn
+
+from .text import md_table
 
 LEAKY_SLOPE_TF = 0.3  # Keras' LeakyReLU default, as in HW3 §3
 
@@ -215,6 +220,14 @@ def trained_generator(name: str, z_dim: int,
     return gen.eval().requires_grad_(False)
 
 
+def checkpoint_generator(state: dict[str, Any]) -> nn.Module:
+    """The generator G of a GAN run's checkpoint (its config names the
+    architecture), frozen, in eval mode."""
+    config = state["config"]
+    return trained_generator(config["model"], config["z_dim"],
+                             state["generator"])
+
+
 def num_params(module: nn.Module) -> int:
     """Trainable parameters (BatchNorm running statistics are buffers)."""
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
@@ -237,3 +250,10 @@ def layer_summary(model: nn.Module, input_shape: tuple[int, ...]
     for hook in hooks:
         hook.remove()
     return rows
+
+
+def layer_table(model: nn.Module, input_shape: tuple[int, ...]) -> str:
+    """Markdown: each leaf layer's output shape and parameters."""
+    rows = [[name, " × ".join(map(str, shape)), f"{n:,}"]
+            for name, shape, n in layer_summary(model, input_shape)]
+    return md_table(["layer", "output shape", "parameters"], rows, "llr")

@@ -1,5 +1,5 @@
 """Numbers and tables as Markdown text (standard library only, so that
-`helpers.verdicts` can word its sentences without importing torch)."""
+`helpers.answers` can word their sentences without importing torch)."""
 
 import math
 

@@ -3,12 +3,12 @@
 from types import SimpleNamespace
 
 from helpers import bill, train
+from helpers.experiments import GANConfig, experiment_config
 from helpers.__main__ import main
 
 
-def smoke(name: str = "hw2_2a_gan", **overrides) -> train.GANConfig:
-    return train.experiment_config(name, "smoke", num_train=256,
-                                   **overrides)
+def smoke(name: str = "hw2_2a_gan", **overrides) -> GANConfig:
+    return experiment_config(name, "smoke", num_train=256, **overrides)
 
 
 def test_estimate_of_an_untrained_run_trains_nothing(runs_dir):

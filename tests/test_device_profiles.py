@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from helpers.device import resolve_device
-from helpers.profiles import PROFILES, resolve_profile, seeds_for, settings
-from helpers.train import experiment_config
+from helpers.experiments import experiment_config
+from helpers.profiles import EXPERIMENTS, resolve_profile, seeds_for, settings
 
 
 def test_cpu_and_auto_resolve():
@@ -39,7 +39,8 @@ def test_unknown_profile_is_a_clear_error():
 
 
 def test_every_experiment_defines_all_profiles_with_same_keys():
-    for name, table in PROFILES.items():
+    for name, block in EXPERIMENTS.items():
+        table = block.sizes
         assert set(table) == {"smoke", "quick", "full"}, name
         keys = {profile: set(s) for profile, s in table.items()}
         assert keys["smoke"] == keys["quick"] == keys["full"], name

@@ -1,4 +1,5 @@
-"""HW2 1e: the Echo sampler, its truncation bound, the KSG estimator, the rate."""
+"""HW2 1e: the Echo sampler, its truncation bound, the KSG estimator, and
+the rate–distortion autoencoders (helpers.echo_ae)."""
 
 import math
 
@@ -7,6 +8,7 @@ import pytest
 import torch
 
 from helpers import echo
+from helpers import echo_ae as ae
 
 
 def test_fast_sampler_equals_the_series_definition():
@@ -111,9 +113,9 @@ def test_echo_toy_exact_rate():
 
 
 def test_echo_ae_rate_is_minus_sum_log_s():
-    cfg = echo.AEConfig("echo", beta=1.0, num_epochs=1, num_train=None,
+    cfg = ae.AEConfig("echo", beta=1.0, num_epochs=1, num_train=None,
                         z_dim=4, hidden=8, batch_size=256)
-    model = echo.RateDistortionAE(cfg)
+    model = ae.RateDistortionAE(cfg)
     last = model.encoder.net[-1]
     with torch.no_grad():  # raw logit of s = 0.3·index, so s_d = s_max·σ(0.3 d)
         last.weight.zero_()
@@ -126,9 +128,9 @@ def test_echo_ae_rate_is_minus_sum_log_s():
 
 
 def test_gaussian_rate_is_kl_to_standard_normal():
-    cfg = echo.AEConfig("gauss", beta=1.0, num_epochs=1, num_train=None,
+    cfg = ae.AEConfig("gauss", beta=1.0, num_epochs=1, num_train=None,
                         z_dim=3, hidden=8)
-    model = echo.RateDistortionAE(cfg)
+    model = ae.RateDistortionAE(cfg)
     last = model.encoder.net[-1]
     with torch.no_grad():  # μ = 1, log σ² = 0: KL = ½ Σ μ² = 1.5
         last.weight.zero_()
@@ -142,9 +144,9 @@ def test_gaussian_rate_is_kl_to_standard_normal():
 
 def test_paper_clip_meets_the_float32_tail_bound():
     # M·r^K/(1 − r) < 2⁻²³ with M = max|m| = 1 (tanh), r = 0.8359, K = 100
-    k = echo.echo_depth(echo.PAPER_CLIP, torch.float32)
-    assert k == echo.PAPER_DEPTH == 100
-    assert echo.truncation_bound(echo.PAPER_CLIP, k, 1.0) < 2.0 ** -23
+    k = echo.echo_depth(ae.PAPER_CLIP, torch.float32)
+    assert k == ae.PAPER_DEPTH == 100
+    assert echo.truncation_bound(ae.PAPER_CLIP, k, 1.0) < 2.0 ** -23
     # the sampler's own default, (2⁻²³)^(1/100), would miss the bound
     loose = 2.0 ** (-23 / 100)
     assert echo.truncation_bound(loose, k, 1.0) > 2.0 ** -23
@@ -156,18 +158,18 @@ def test_paper_sampler_tail_is_below_float32_precision():
     # 900 more terms; the difference is the dropped tail, < 2⁻²³
     gen = torch.Generator().manual_seed(0)
     m = torch.tanh(torch.randn(100, 4, generator=gen, dtype=torch.float64) * 9)
-    s = torch.full_like(m, echo.PAPER_CLIP)
-    z = echo.echo_sample_permuted(m, s, echo.PAPER_DEPTH,
+    s = torch.full_like(m, ae.PAPER_CLIP)
+    z = echo.echo_sample_permuted(m, s, ae.PAPER_DEPTH,
                                   torch.Generator().manual_seed(1))
     idx = echo.other_items(100, 99, generator=torch.Generator().manual_seed(1))
     more = torch.randint(0, 100, (100, 900), generator=gen)
     chain = torch.cat([idx, more], 1)              # x₁ … x₉₉₉
-    powers = echo.PAPER_CLIP ** torch.arange(1, 1000, dtype=torch.float64)
+    powers = ae.PAPER_CLIP ** torch.arange(1, 1000, dtype=torch.float64)
     terms = powers[None, :, None] * m[chain]       # (Π_{j<k} s_j) m(x_k)
     assert torch.allclose(z, m + terms[:, :99].sum(1), rtol=0, atol=1e-12)
     long = m + terms.sum(1)
     tail = (long - z).abs().max().item()
-    assert tail <= echo.truncation_bound(echo.PAPER_CLIP, 100, 1.0) < 2.0 ** -23
+    assert tail <= echo.truncation_bound(ae.PAPER_CLIP, 100, 1.0) < 2.0 ** -23
     assert tail > 0.1 * 2.0 ** -23   # the check can fail: the tail is real
 
 
@@ -194,7 +196,7 @@ def test_permuted_sampler_equals_the_series_with_its_own_chains():
 
 def _paper_model(kind, z_dim=32):
     torch.manual_seed(0)
-    return echo.RateDistortionAE(echo.paper_config(kind, 1.0, 1, None,
+    return ae.RateDistortionAE(ae.paper_config(kind, 1.0, 1, None,
                                                    width=0.25, z_dim=z_dim))
 
 
@@ -205,7 +207,7 @@ def test_paper_rate_is_minus_sum_log_s():
         head.weight.zero_()
         head.bias.copy_(torch.cat([torch.zeros(32), 0.1 * torch.arange(32.)]))
     dist, rate = model(torch.rand(100, 784).round())
-    s = echo.PAPER_CLIP * torch.sigmoid(0.1 * torch.arange(32.))
+    s = ae.PAPER_CLIP * torch.sigmoid(0.1 * torch.arange(32.))
     assert torch.allclose(rate, -torch.log(s).sum().expand(100), atol=1e-4)
     assert dist.shape == (100,)
 
@@ -218,9 +220,9 @@ def test_paper_m_is_bounded_by_one():
         loc, _ = model.encoder(x)
     assert loc.abs().max() > 100
     assert model.m_bound == 16.0
-    z, _ = model.encode(x)
+    z, _, _ = model.encode(x)
     # |z| ≤ Σ_k clip^k = 1/(1 − clip) when |m| ≤ 1
-    assert z.abs().max() <= 1 / (1 - echo.PAPER_CLIP) + 1e-4
+    assert z.abs().max() <= 1 / (1 - ae.PAPER_CLIP) + 1e-4
 
 
 @pytest.mark.parametrize("kind", ["echo", "gauss"])
@@ -231,7 +233,7 @@ def test_conv_model_shapes(kind, width):
     loc, raw = enc(torch.zeros(100, 784))
     assert loc.shape == raw.shape == (100, 32)
     assert dec(loc).shape == (100, 784)
-    model = echo.RateDistortionAE(echo.paper_config(kind, 1.0, 1, None,
+    model = ae.RateDistortionAE(ae.paper_config(kind, 1.0, 1, None,
                                                     width=width))
     dist, rate = model(torch.rand(100, 784).round())
     assert dist.shape == rate.shape == (100,)
@@ -246,21 +248,21 @@ def test_conv_widths_follow_the_paper():
 
 
 def test_lr_schedule_is_flat_then_linear_to_zero():
-    assert [echo.lr_factor(t, 10, True) for t in (0, 5, 6, 9)] == \
+    assert [ae.lr_factor(t, 10, True) for t in (0, 5, 6, 9)] == \
         [1.0, 1.0, 0.8, 0.2]
-    assert echo.lr_factor(9, 10, False) == 1.0
+    assert ae.lr_factor(9, 10, False) == 1.0
 
 
 def test_cache_key_of_old_configs_is_unchanged():
-    cfg = echo.AEConfig("echo", 1.0, 1, None)
+    cfg = ae.AEConfig("echo", 1.0, 1, None)
     assert set(cfg.key()) == {"kind", "beta", "num_epochs", "num_train",
                               "experiment", "z_dim", "hidden", "s_max",
                               "batch_size", "lr", "seed"}
-    assert echo.paper_config("echo", 1.0, 1, None).key()["arch"] == "conv"
+    assert ae.paper_config("echo", 1.0, 1, None).key()["arch"] == "conv"
 
 
 def test_equal_rate_gaps_interpolate_inside_the_range():
-    gaps = echo.equal_rate_gaps(np.array([1.0, 5.0, 20.0]),
+    gaps = ae.equal_rate_gaps(np.array([1.0, 5.0, 20.0]),
                                 np.array([10.0, 8.0, 1.0]),
                                 np.array([12.0, 2.0]), np.array([5.0, 9.0]))
     # D_vae(5) = 9 + (5 − 2)/(12 − 2)·(5 − 9) = 7.8; 1 and 20 are outside
@@ -275,15 +277,69 @@ def test_saturated_share_counts_scales_at_the_bound():
         head.weight.zero_()
         head.bias.copy_(torch.cat([torch.zeros(32), torch.full((16,), 10.),
                                    torch.zeros(16)]))
-    assert echo.saturated_share(model, torch.zeros(4, 784)) == 0.5
+    assert ae.saturated_share(model, torch.zeros(4, 784)) == 0.5
 
 
 def test_s_bias_sets_the_initial_scale():
-    model = echo.RateDistortionAE(echo.paper_config(
+    model = ae.RateDistortionAE(ae.paper_config(
         "echo", 1.0, 1, None, width=0.25, s_bias=-4.0))
     with torch.no_grad():
         _, raw = model.encoder(torch.zeros(2, 784))
     # zero input: the raw scale is the bias plus what the ReLU stack adds
     assert model.encoder.net[-1].bias[32:].eq(-4.0).all()
     assert raw.mean() < -3
-    assert "s_bias" not in echo.paper_config("echo", 1.0, 1, None).key()
+    assert "s_bias" not in ae.paper_config("echo", 1.0, 1, None).key()
+
+
+def _glorot_bound(layer: torch.nn.Module) -> float:
+    """√(6 / (fan_in + fan_out)) of a Linear or (transposed) conv layer."""
+    fan_in, fan_out = torch.nn.init._calculate_fan_in_and_fan_out(layer.weight)
+    return math.sqrt(6 / (fan_in + fan_out))
+
+
+@pytest.mark.parametrize("kind", ["echo", "gauss"])
+def test_paper_nets_start_glorot_uniform_with_zero_biases(kind):
+    model = _paper_model(kind)
+    layers = [m for m in model.modules()
+              if isinstance(m, (torch.nn.Linear, torch.nn.Conv2d,
+                                torch.nn.ConvTranspose2d))]
+    head = model.encoder.net[-1]
+    assert len(layers) == 13 and layers.index(head) == 5
+    for layer in layers:
+        w = layer.weight.detach().abs()
+        # the head is two Dense layers (m and a), z_dim = 32 outputs each
+        bound = (math.sqrt(6 / (head.in_features + 32)) if layer is head
+                 else _glorot_bound(layer))
+        assert w.max() <= bound, layer
+        # uniform on (−b, b): of ≥ 200 draws one is above 0.9 b (P > 1 − 1e-9)
+        assert w.max() > 0.9 * bound, layer
+        assert layer.bias.eq(0).all(), layer
+    # PyTorch's own default (kaiming-uniform, a = √5; uniform biases) fails
+    torch.manual_seed(0)
+    plain = ae.RateDistortionAE(ae.paper_config(kind, 1.0, 1, None, width=0.25,
+                                                init="torch"))
+    assert not plain.decoder.net[1].bias.eq(0).all()
+
+
+def test_init_is_part_of_the_cache_key():
+    glorot = ae.paper_config("echo", 1.0, 1, None)
+    torch_init = ae.paper_config("echo", 1.0, 1, None, init="torch")
+    assert glorot.key()["init"] == "glorot"
+    assert "init" not in torch_init.key() and glorot.key() != torch_init.key()
+    with pytest.raises(ValueError, match="init"):
+        ae.RateDistortionAE(ae.paper_config("echo", 1.0, 1, None,
+                                            width=0.25, init="he"))
+
+
+def test_training_records_rate_and_scale_against_steps(runs_dir):
+    cfg = ae.paper_config("echo", 1.0, 2, 200, width=0.125)
+    run = ae.train_rd(cfg, "cpu", num_test=100)
+    steps = run.trace["step"]
+    assert steps == [1.0, 2.0, 3.0, 4.0]   # 2 epochs × 200 // 100, all kept
+    floor = -32 * math.log(ae.PAPER_CLIP)
+    # the rate is −Σ_d log(s_max σ(a_d)), so it lies above the floor
+    assert all(r > floor for r in run.trace["rate"])
+    assert all(0 < s < 1 for s in run.trace["scale"])
+    assert all(d > 0 for d in run.trace["distortion"])
+    # loaded from the cache: the same trace
+    assert ae.train_rd(cfg, "cpu", num_test=100).trace == run.trace

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import runs, train
+from helpers import experiments, runs, train
 from test_runs_train import assert_same_weights
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,10 +26,10 @@ TINY = dict(num_train=128, num_epochs=3, snapshot_epochs=(1, 2, 3),
 # already changed in memory, not yet checkpointed) and says so in a file.
 STALLING_TRAINER = """
 import sys, time
-from helpers import train
-config = train.experiment_config("hw3_q3_dcgan", "smoke", **{tiny!r})
-key = train.step_key(config)
-real_step, calls = train.STEPS[key], [0]
+from helpers import experiments, steps, train
+config = experiments.experiment_config("hw3_q3_dcgan", "smoke", **{tiny!r})
+key = config.method
+real_step, calls = steps.STEPS[key], [0]
 def step_then_stall(*args):
     stats = real_step(*args)
     calls[0] += 1
@@ -37,14 +37,14 @@ def step_then_stall(*args):
         open(sys.argv[1], "w").close()
         time.sleep(600)
     return stats
-train.STEPS[key] = step_then_stall
+steps.STEPS[key] = step_then_stall
 train.train_gan(config, progress=False)
 """
 
 
-def tiny_config(**overrides) -> train.GANConfig:
-    return train.experiment_config("hw3_q3_dcgan", "smoke",
-                                   **{**TINY, **overrides})
+def tiny_config(**overrides) -> experiments.GANConfig:
+    return experiments.experiment_config("hw3_q3_dcgan", "smoke",
+                                         **{**TINY, **overrides})
 
 
 @pytest.fixture(scope="module")

@@ -25,8 +25,8 @@ def fake_state(epochs: int, seed: int) -> dict:
                **{"ema_" + k: v for k, v in scores.items()}}
     return {"epoch": epochs, "generator": model.state_dict(),
             "snapshots": snaps(), "snapshots_ema": snaps(),
-            "config": {"bf16": False, "eval_samples": 1000,
-                       "eval_samples_final": 0},
+            "config": {"model": "fc", "z_dim": 128, "bf16": False,
+                       "eval_samples": 1000, "eval_samples_final": 0},
             "history": history}
 
 

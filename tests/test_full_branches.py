@@ -6,7 +6,6 @@ comparison with the full settings) but trains at `smoke` sizes, so a branch
 that only `full` takes fails `make test` instead of a user's overnight build.
 """
 
-import os
 from pathlib import Path
 
 import papermill

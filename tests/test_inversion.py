@@ -1,12 +1,17 @@
-"""Latent inversion, the barrier test, latent paths (HW2 2c–2e): checked
-against closed forms on linear generators and on a small nonlinear one."""
+"""Latent inversion, the local-minimum test and latent paths (HW2 2c–2e):
+checked against closed forms on linear generators, on toy generators whose
+minima and saddles are known, and on a small nonlinear one."""
 
 import math
 
+import pytest
 import torch
 from torch import nn
 
+from helpers import critical as cr
 from helpers import inversion as inv
+from helpers import latent_path as lp
+from helpers import lbfgs, pieces
 from helpers.losses import path_energy
 
 D = 8  # latent size; images are (1, 2, 4) = 8 pixels, so A is square
@@ -83,7 +88,7 @@ def test_discrete_u_of_straight_line_on_linear_generator():
     length = (z_b - z_a).norm()
     for k in (2, 5, 33):
         closed = length * (integral + 4 * (b @ b) / (12 * (k - 1) ** 2))
-        u = inv.discrete_u(gen, inv.segment(z_a, z_b, k), x_a, x_b)
+        u = lp.discrete_u(gen, lp.segment(z_a, z_b, k), x_a, x_b)
         assert math.isclose(u.item(), closed.item(), rel_tol=1e-5), k
 
 
@@ -92,16 +97,16 @@ def test_path_optimiser_lowers_u_on_nonlinear_generator():
     gen = Tiny()
     z_a, z_b = torch.randn(3, D) * 2, torch.randn(3, D) * 2
     x_a, x_b = gen(z_a).detach(), gen(z_b).detach()
-    straight = inv.discrete_u(gen, inv.segment(z_a, z_b, 16), x_a, x_b)
-    res = inv.optimise_path(gen, z_a, z_b, x_a, x_b, 16, 150, lr=0.05,
+    straight = lp.discrete_u(gen, lp.segment(z_a, z_b, 16), x_a, x_b)
+    res = lp.optimise_path(gen, z_a, z_b, x_a, x_b, 16, 150, lr=0.05,
                             shell=False)
     assert res.path.shape == (3, 16, D)
     assert torch.equal(res.path[:, 0], z_a) and torch.equal(res.path[:, -1],
                                                             z_b)
     assert torch.allclose(res.u_history[0], straight)
-    final = inv.discrete_u(gen, res.path, x_a, x_b)
+    final = lp.discrete_u(gen, res.path, x_a, x_b)
     assert (final < 0.99 * straight).all(), (final / straight)
-    assert (inv.spacing_ratio(res.path) < 1.2).all()
+    assert (lp.spacing_ratio(res.path) < 1.2).all()
 
 
 def test_path_result_is_the_best_iterate():
@@ -110,17 +115,17 @@ def test_path_result_is_the_best_iterate():
     z_a, z_b = torch.randn(3, D) * 2, torch.randn(3, D) * 2
     x_a, x_b = gen(z_a).detach(), gen(z_b).detach()
     for shell in (False, True):
-        res = inv.optimise_path(gen, z_a, z_b, x_a, x_b, 12, 40, lr=0.05,
+        res = lp.optimise_path(gen, z_a, z_b, x_a, x_b, 12, 40, lr=0.05,
                                 shell=shell)
         # the returned U is the least over the equally spaced iterates
         # (the start, then one after every 10th step, and the last)
         rows = list(range(0, 40, 10)) + [40]
         assert torch.equal(res.u, res.u_history[rows].min(0).values)
         assert (res.best_iter % 10 == 0).all()
-        assert (inv.spacing_ratio(res.path) < 1.5).all()   # not bunched
+        assert (lp.spacing_ratio(res.path) < 1.5).all()   # not bunched
         assert torch.equal(res.u, res.u_history[res.best_iter,
                                                  torch.arange(3)])
-        assert torch.allclose(inv.discrete_u(gen, res.path, x_a, x_b),
+        assert torch.allclose(lp.discrete_u(gen, res.path, x_a, x_b),
                               res.u, rtol=1e-6)
         assert (res.u <= res.u_history[0]).all()   # never worse than start
         assert res.last.shape == res.path.shape
@@ -133,13 +138,13 @@ def test_too_large_a_step_returns_the_straight_line():
     gen = Tiny()
     z_a, z_b = torch.randn(2, D), torch.randn(2, D)
     x_a, x_b = gen(z_a).detach(), gen(z_b).detach()
-    line = inv.segment(z_a, z_b, 10)
-    u_line = inv.discrete_u(gen, line, x_a, x_b).detach()
-    res = inv.optimise_path(gen, z_a, z_b, x_a, x_b, 10, 30, lr=50.0)
+    line = lp.segment(z_a, z_b, 10)
+    u_line = lp.discrete_u(gen, line, x_a, x_b).detach()
+    res = lp.optimise_path(gen, z_a, z_b, x_a, x_b, 10, 30, lr=50.0)
     assert (res.u_history[1:] > 2 * u_line).all()   # the optimiser fails
     assert (res.best_iter == 0).all()
     assert torch.equal(res.path, line) and torch.equal(res.u, u_line)
-    last = inv.discrete_u(gen, res.last, x_a, x_b)
+    last = lp.discrete_u(gen, res.last, x_a, x_b)
     assert (last > 2 * u_line).all()
 
 
@@ -151,8 +156,8 @@ def test_line_optimal_under_constant_weight_is_not_worsened():
     torch.manual_seed(4)
     z_a, z_b = torch.randn(3, D), torch.randn(3, D)
     x_a, x_b = torch.randn(3, 1, 2, 4), torch.randn(3, 1, 2, 4)
-    u_line = inv.discrete_u(gen, inv.segment(z_a, z_b, 8), x_a, x_b)
-    res = inv.optimise_path(gen, z_a, z_b, x_a, x_b, 8, 50, lr=0.5)
+    u_line = lp.discrete_u(gen, lp.segment(z_a, z_b, 8), x_a, x_b)
+    res = lp.optimise_path(gen, z_a, z_b, x_a, x_b, 8, 50, lr=0.5)
     assert (res.u <= u_line).all()
     assert torch.allclose(res.u, u_line, rtol=1e-5)   # nothing to gain
 
@@ -161,7 +166,7 @@ def test_min_u_summary_keys_and_guarantees():
     torch.manual_seed(5)
     gen = Tiny()
     x_a, x_b = gen(torch.randn(2, D)).detach(), gen(torch.randn(2, D)).detach()
-    out = inv.min_u_summary(gen, x_a, x_b, restarts=2, inv_steps=20,
+    out = lp.min_u_summary(gen, x_a, x_b, restarts=2, inv_steps=20,
                             num_points=8, iters=20)
     for key in ("code_loss", "dz", "u_line", "u_arc", "u_shell", "u_free",
                 "free_iter", "shell_iter"):
@@ -171,8 +176,8 @@ def test_min_u_summary_keys_and_guarantees():
     assert (out["u_shell"] <= out["u_arc"]).all()
     # u_line is U of the straight line between the inverted codes
     codes, _ = inv.best_codes(gen, torch.cat([x_a, x_b]), 2, 20)
-    line = inv.segment(codes[:2], codes[2:], 8)
-    assert torch.allclose(out["u_line"], inv.discrete_u(gen, line, x_a, x_b),
+    line = lp.segment(codes[:2], codes[2:], 8)
+    assert torch.allclose(out["u_line"], lp.discrete_u(gen, line, x_a, x_b),
                           rtol=1e-5)
 
 
@@ -180,34 +185,16 @@ def test_resample_and_shell_projection():
     # points bunched at one end of a straight line → equally spaced again
     t = torch.tensor([0.0, 0.01, 0.02, 0.03, 1.0]).view(1, -1, 1)
     path = t * torch.ones(1, 1, 3)
-    out = inv.resample_equal_arclength(path)
+    out = lp.resample_equal_arclength(path)
     assert torch.allclose(out[0, :, 0], torch.linspace(0, 1, 5), atol=1e-6)
-    radii = inv.shell_radii(out[:, 0] + 1, out[:, -1], 5)
-    proj = inv.project_to_shell(out + 1, radii)
+    radii = lp.shell_radii(out[:, 0] + 1, out[:, -1], 5)
+    proj = lp.project_to_shell(out + 1, radii)
     assert torch.allclose(proj[:, 1:-1].norm(dim=-1), radii[:, 1:-1, 0])
     # the chord between two points of a sphere → an arc on it, equally spaced
     ends = torch.tensor([[3.0, 0.0, 0.0]]), torch.tensor([[0.0, 3.0, 0.0]])
-    arc = inv.shell_arc(inv.segment(*ends, 9), inv.shell_radii(*ends, 9))
+    arc = lp.shell_arc(lp.segment(*ends, 9), lp.shell_radii(*ends, 9))
     assert torch.allclose(arc.norm(dim=-1), torch.full((1, 9), 3.0))
-    assert inv.spacing_ratio(arc).item() < 1.01
-
-
-def test_barrier_of_known_profiles():
-    losses = torch.tensor([[1.0, 3.0, 2.0],     # rises 1 above the larger end
-                           [1.0, 0.5, 2.0],     # no rise
-                           [2.0, 1.5, 1.0]])    # monotone
-    assert torch.allclose(inv.barrier(losses), torch.tensor([1.0, 0.0, 0.0]))
-
-
-def test_segment_losses_on_linear_generator_are_quadratic():
-    # x = A z0: L(t) = ‖A((1 − t) z0 + t z1) − A z0‖² = t² ‖A(z1 − z0)‖²
-    gen = Linear(well_conditioned())
-    z0, z1 = torch.randn(2, D), torch.randn(2, D)
-    losses = inv.segment_losses(gen, z0, z1, gen(z0), num=5)
-    t = torch.linspace(0, 1, 5)
-    expected = t ** 2 * ((z1 - z0) @ gen.a.T).pow(2).sum(1, keepdim=True)
-    assert torch.allclose(losses, expected, rtol=1e-5, atol=1e-5)
-    assert (inv.barrier(losses) <= 0).all()   # one basin: no ridge
+    assert lp.spacing_ratio(arc).item() < 1.01
 
 
 def test_path_energy_of_linear_generator():
@@ -233,86 +220,6 @@ def test_path_energy_gradient_reaches_generator():
     assert gen.a.grad is not None and gen.a.grad.abs().sum() > 0
 
 
-class Saddle(nn.Module):
-    """G(z) = (z₁, z₂²/2): with x = (0, c), c > 0, L = z₁² + (z₂²/2 − c)²
-    has ∇L(0) = 0 and ∇²L(0) = diag(2, −2c) (a saddle), and minima at
-    z = (0, ±√(2c)) with ∇²L = diag(2, 4c)."""
-    z_dim = 2
-
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        return torch.stack([z[:, 0], z[:, 1] ** 2 / 2], 1).view(-1, 1, 1, 2)
-
-
-def test_grad_hessian_of_linear_generator_is_closed_form():
-    # L = ‖A z − x‖²: ∇L = 2Aᵀ(A z − x), ∇²L = 2AᵀA at every z
-    torch.manual_seed(4)
-    a_mat = well_conditioned(4).double()
-    gen = inv.freeze(Linear(a_mat).double())
-    z, x = torch.randn(5, D).double(), torch.randn(5, 1, 2, 4).double()
-    loss, grad, hess = inv.grad_hessian(gen, z, x, chunk=2)
-    resid = z @ a_mat.T - x.flatten(1)
-    assert torch.allclose(loss, resid.pow(2).sum(1))
-    assert torch.allclose(grad, 2 * resid @ a_mat)
-    assert torch.allclose(hess, (2 * a_mat.T @ a_mat).expand(5, D, D))
-
-
-def test_linear_generator_minimum_is_found_and_confirmed():
-    # A is invertible: the minimiser is z = A⁻¹x (least squares), L = 0
-    torch.manual_seed(5)
-    a_mat = well_conditioned(5)
-    gen = Linear(a_mat)
-    x = torch.randn(3, 1, 2, 4)
-    z_ls = torch.linalg.lstsq(a_mat.double(),
-                              x.flatten(1).double().T).solution.T
-    found, final, steps = inv.check_minima(gen, z_ls, x, 5)
-    assert found.verdict == ["local minimum"] * 3 and steps.sum() == 0
-    lam = torch.linalg.eigvalsh(2 * a_mat.T.double() @ a_mat.double())
-    assert torch.allclose(found.evals, lam.expand(3, -1), rtol=1e-5)
-    # far from it: not converged, and Newton steps (each at most
-    # TRUST · max(‖z‖, √d) long) get there
-    start = z_ls.float() + 1
-    found, final, steps = inv.check_minima(gen, start, x, 30)
-    assert found.verdict == ["not converged"] * 3
-    assert final.verdict == ["local minimum"] * 3
-    assert (steps >= 1).all() and (steps <= 30).all()
-    moved = (final.z - start.double()).norm(dim=1)
-    bound = inv.TRUST * torch.maximum(start.norm(dim=1) + moved,
-                                      torch.tensor(D ** 0.5)).double()
-    assert (moved <= steps * bound).all()
-    assert torch.allclose(final.z, z_ls, atol=1e-6)
-
-
-def test_saddle_is_classified_and_refinement_is_capped():
-    gen, c = Saddle(), 1.0
-    x = torch.tensor([0.0, c]).view(1, 1, 1, 2).expand(3, -1, -1, -1)
-    z = torch.tensor([[0.0, 0.0],            # the saddle
-                      [0.0, 2 ** 0.5],       # the minimum z = (0, √(2c))
-                      [0.3, 1.7]], dtype=torch.float64)  # neither
-    found, final, steps = inv.check_minima(gen, z, x, 0)
-    assert found.verdict == ["saddle", "local minimum", "not converged"]
-    assert final.verdict == found.verdict and steps.sum() == 0
-    assert torch.allclose(found.evals[0], torch.tensor([-2 * c, 2.0])
-                          .double())
-    assert torch.allclose(found.evals[1], torch.tensor([2.0, 4 * c])
-                          .double())
-    # with steps allowed, the third code converges to the minimum
-    found, final, steps = inv.check_minima(gen, z, x, 20)
-    assert final.verdict == ["saddle", "local minimum", "local minimum"]
-    assert steps.tolist()[:2] == [0, 0] and 1 <= steps[2] <= 20
-    assert torch.allclose(final.z[2], torch.tensor([0.0, 2 ** 0.5]).double(),
-                          atol=1e-6)
-
-
-def test_classify_thresholds():
-    hi = torch.tensor([1.0, 1.0, 1.0, 1.0])
-    lo = torch.tensor([0.5, -2 * inv.EIG_TOL, -0.5 * inv.EIG_TOL, 0.5])
-    rel = torch.tensor([0.0, 0.0, 0.0, 2 * inv.STATIONARY])
-    assert inv.classify(rel, lo, hi) == [
-        "local minimum", "saddle", "local minimum", "not converged"]
-    rel = torch.tensor([0.5 * inv.STATIONARY] * 4)
-    assert inv.classify(rel, lo, hi)[3] == "local minimum"
-
-
 def test_typical_norm_band_holds_997_permille_of_the_prior():
     torch.manual_seed(6)
     lo, hi = inv.typical_norm_band(128)
@@ -321,10 +228,225 @@ def test_typical_norm_band_holds_997_permille_of_the_prior():
     assert 0.995 < inside < 0.999
 
 
-def test_outward_change_on_linear_generator():
-    # x = A (2 z): L(s z) = (s − 2)² ‖A z‖², so L(1.1 z)/L(z) − 1 = 0.81 − 1
-    gen = Linear(well_conditioned())
+# ---- is z* a local minimum? (2c) -------------------------------------------
+
+class Net(nn.Module):
+    """G(z) = net(z) shaped (1, 1, p): net = Linear/LeakyReLU layers, Tanh."""
+
+    def __init__(self, *layers: nn.Module):
+        super().__init__()
+        self.net = nn.Sequential(*layers)
+        self.z_dim = layers[0].in_features
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z).view(len(z), 1, 1, -1)
+
+
+def linear(weight: list[list[float]]) -> nn.Linear:
+    """A bias-free Linear layer with the given weight."""
+    w = torch.tensor(weight)
+    layer = nn.Linear(w.shape[1], w.shape[0], bias=False)
+    layer.weight.data.copy_(w)
+    return layer
+
+
+ALPHA = tuple(torch.tensor([0.1, 0.2, 0.3]).tolist())   # as float32 holds them
+R3 = 3 ** 0.5
+
+
+def axes_toy() -> Net:
+    """G(z) = tanh(diag(α) z), x = 0: L = Σ tanh²(αₖ zₖ). On the sphere
+    ‖z‖ = √3 its critical points are ±√3 eₖ; smallest α: minimum, middle:
+    saddle (L ≈ Σ αₖ² zₖ², a Rayleigh quotient, for αₖ√3 < 1)."""
+    return Net(linear(torch.diag(torch.tensor(ALPHA)).tolist()), nn.Tanh())
+
+
+def shell_curvatures(k: int) -> list[float]:
+    """Closed-form eigenvalues of L's Hessian on the sphere at √3 eₖ:
+    2αⱼ² − μ (j ≠ k), μ = ∂L/∂zₖ / r = 2 tanh(αₖr) sech²(αₖr) αₖ / r."""
+    a = ALPHA[k] * R3
+    mu = 2 * math.tanh(a) / math.cosh(a) ** 2 * ALPHA[k] / R3
+    return sorted(2 * ALPHA[j] ** 2 - mu for j in range(3) if j != k)
+
+
+def kink_toy() -> Net:
+    """Hidden units z₁, −z₁, z₂, −z₂ (LeakyReLU 0.2, φ); outputs φ(z₁),
+    (φ(z₁) − φ(−z₁))/1.2 = z₁ and z₂, then tanh. With x = (−0.5, x₂, 0.4):
+    L = (tanh φ(z₁) + 0.5)² + (tanh z₁ − x₂)² + (tanh z₂ − 0.4)², whose
+    slopes at z₁ = 0 are 0.2 − 2x₂ (left) and 2(0.5 − x₂) (right)."""
+    c = 1 / 1.2
+    return Net(linear([[1, 0], [-1, 0], [0, 1], [0, -1]]), nn.LeakyReLU(0.2),
+               linear([[1, 0, 0, 0], [c, -c, 0, 0], [0, 0, c, -c]]),
+               nn.Tanh())
+
+
+def kink_target(x2: float) -> torch.Tensor:
+    return torch.tensor([-0.5, x2, 0.4], dtype=torch.float64).view(1, 1, 1, 3)
+
+
+def test_piece_matches_autograd_on_a_leaky_net():
+    torch.manual_seed(7)
+    gen = Net(nn.Linear(D, 16), nn.LeakyReLU(0.2), nn.Linear(16, 12),
+              nn.LeakyReLU(0.2), nn.Linear(16 - 4, 5), nn.Tanh()).double()
+    z, x = torch.randn(4, D).double(), torch.rand(4, 1, 1, 5).double()
+    p = pieces.piece(gen, z, x, chunk=3)
+    loss = inv.recon_loss(gen, z, x)
+    assert torch.allclose(p.loss, loss)
+    for i in range(4):
+        def f(v):
+            return inv.recon_loss(gen, v[None], x[i:i + 1])[0]
+        assert torch.allclose(p.grad[i], torch.func.grad(f)(z[i]))
+        assert torch.allclose(p.hess[i], torch.func.hessian(f)(z[i]))
+
+    def hidden(v):
+        h1 = gen.net[0](v)
+        return torch.cat([h1, gen.net[2](gen.net[1](h1))])
+    assert torch.allclose(p.kinks[1], hidden(z[1]))
+    assert torch.allclose(p.normals[1], torch.func.jacrev(hidden)(z[1]))
+
+
+def test_layers_rejects_other_generators():
+    with pytest.raises(ValueError, match="Sequential"):
+        pieces.layers(Linear(well_conditioned()))
+    with pytest.raises(ValueError, match="Sequential"):
+        pieces.layers(Net(nn.Linear(2, 2), nn.Tanh(), nn.Linear(2, 2),
+                          nn.Tanh()))
+
+
+def axes_codes(*points: list[float]) -> torch.Tensor:
+    return torch.tensor(points, dtype=torch.float64)
+
+
+def test_shell_minimum_and_saddle_of_a_known_toy():
+    gen, x = axes_toy(), torch.zeros(2, 1, 1, 3)
+    start = axes_codes([1.6, 0.5, 0.4],         # near the minimum √3 e₁
+                       [0.0, R3, 0.0])          # exactly the saddle √3 e₂
+    crit = cr.converge(gen, start, x, shell=True, max_iter=50)
+    assert crit.verdict == ["local minimum", "saddle"]
+    # stationary: ½ λ δ² ≤ STATIONARY · L puts z within ≈ 1e-6 of it
+    assert torch.allclose(crit.z[0], axes_codes([R3, 0, 0]), atol=1e-6)
+    assert crit.iterations[1] == 0 and crit.kinks.tolist() == [0, 0]
+    for row, k in ((0, 0), (1, 1)):
+        lo, hi = shell_curvatures(k)
+        assert math.isclose(crit.lam_min[row], lo, rel_tol=1e-9)
+        assert math.isclose(crit.lam_max[row], hi, rel_tol=1e-9)
+    assert crit.rel_decrement.max() < cr.STATIONARY
+    assert (crit.edge_min == math.inf).all()    # no kinks to test
+
+
+def test_flipped_curvature_fails_the_toy(monkeypatch):
+    gen, x = axes_toy(), torch.zeros(2, 1, 1, 3)
+    points = axes_codes([R3, 0, 0], [0, R3, 0])
+    right = cr.converge(gen, points, x, shell=True, max_iter=0).verdict
+    assert right == ["local minimum", "saddle"]
+    honest = cr.on_m
+
+    def flipped(*args, **kwargs):
+        m = honest(*args, **kwargs)
+        return pieces.OnM(m.basis, m.grad, -m.hess, m.normals)
+    monkeypatch.setattr(cr, "on_m", flipped)
+    wrong = cr.converge(gen, points, x, shell=True, max_iter=0).verdict
+    assert wrong != right
+
+
+def test_kink_minimum_is_found_and_certified():
+    # x₂ = 0.3: slopes −0.4 left, +0.4 right of z₁ = 0 — a V; the minimum
+    # is (0, atanh 0.4), with one kink active
+    gen, x = kink_toy(), kink_target(0.3)
+    crit = cr.converge(gen, torch.tensor([[0.3, 0.1]]), x, shell=False,
+                       max_iter=50)
+    assert crit.verdict == ["local minimum"] and crit.kinks.item() == 1
+    assert torch.allclose(crit.z[0], torch.tensor(
+        [0.0, math.atanh(0.4)], dtype=torch.float64), atol=1e-6)
+    assert math.isclose(crit.loss.item(), 0.25 + 0.09, rel_tol=1e-9)
+    # both one-sided slopes are 0.4, and so is ‖∇L‖ beside the kink
+    assert math.isclose(crit.edge_min.item(), 1.0, rel_tol=1e-6)
+
+
+def test_ramp_kink_is_released_to_the_smooth_minimum():
+    # x₂ = 0.05: slopes +0.1 left, +0.9 right — L still falls to the left
+    # of z₁ = 0, so the kink is left and the minimum is smooth, at z₁ < 0
+    gen, x = kink_toy(), kink_target(0.05)
+    crit = cr.converge(gen, torch.tensor([[0.3, 0.1]]), x, shell=False,
+                       max_iter=50)
+    assert crit.verdict == ["local minimum"] and crit.kinks.item() == 0
+
+    def slope(z1: float) -> float:   # dL/dz₁ for z₁ < 0
+        a, b = math.tanh(0.2 * z1), math.tanh(z1)
+        return (0.4 * (a + 0.5) * (1 - a * a)
+                + 2 * (b - 0.05) * (1 - b * b))
+    lo, hi = -3.0, -1e-12
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if slope(mid) < 0 else (lo, mid)
+    assert math.isclose(crit.z[0, 0].item(), lo, abs_tol=1e-6)
+    assert math.isclose(crit.z[0, 1].item(), math.atanh(0.4), abs_tol=1e-6)
+
+
+def test_classify_each_branch():
+    s, e, g = cr.STATIONARY, cr.EIG_TOL, cr.EDGE_TOL
+    assert cr.classify(0.0, 0.5, 1.0, 1.0) == "local minimum"
+    assert cr.classify(0.0, -2 * e, 1.0, 1.0) == "saddle"
+    assert cr.classify(0.0, 0.5 * e, 1.0, 1.0) == "degenerate"
+    assert cr.classify(0.0, 0.5, 1.0, 0.5 * g) == "degenerate"
+    assert cr.classify(2 * s, 0.5, 1.0, 1.0) == "not converged"
+    assert cr.classify(0.5 * s, 0.5, 1.0, -2 * g) == "not converged"
+    nan = float("nan")                      # M is a point: kinks decide
+    assert cr.classify(0.0, nan, nan, 1.0) == "local minimum"
+
+
+def test_groups_are_connected_components():
+    z = torch.tensor([[0.0, 0], [0.05, 0], [0.1, 0], [5, 0], [5, 0.01]])
+    assert cr.groups(z, 0.06) == [0, 0, 0, 1, 1]
+    assert cr.groups(z, 0.01) == [0, 1, 2, 3, 4]
+
+
+def test_lbfgs_rows_are_independent():
+    # f = Σ cᵢ (wᵢ − tᵢ)² per row, a different quadratic per row
+    torch.manual_seed(8)
+    c, t = torch.rand(3, 4).double() + 0.1, torch.randn(3, 4).double()
+
+    def f(w, rows):
+        return (c[rows] * (w - t[rows]) ** 2).sum(1)
+    start = torch.randn(3, 4).double()
+    out = lbfgs.lbfgs(f, start, 100)
+    assert torch.allclose(out.w, t, atol=1e-8)
+    alone = lbfgs.lbfgs(lambda w, rows: f(w, rows + 1), start[1:2], 100)
+    assert torch.equal(alone.w[0], out.w[1])        # row 1 on its own
+
+
+def test_lbfgs_reaches_a_kink_minimum():
+    # f = |w₁| + (w₂ − 1)²: minimum (0, 1) on the kink w₁ = 0
+    def f(w, rows):
+        return w[:, 0].abs() + (w[:, 1] - 1) ** 2
+    out = lbfgs.lbfgs(f, torch.tensor([[0.7, -2.0]], dtype=torch.float64),
+                      300)
+    assert torch.allclose(out.w, torch.tensor([[0.0, 1.0]],
+                                              dtype=torch.float64), atol=1e-6)
+    assert out.loss.item() < 1e-10
+
+
+def test_descend_on_the_shell_and_off_it():
+    torch.manual_seed(9)
+    gen = Net(nn.Linear(D, 16), nn.LeakyReLU(0.2), nn.Linear(16, 8),
+              nn.Tanh())
+    x = gen(torch.randn(3, D)).detach()
     z = torch.randn(3, D)
-    change = inv.outward_change(gen, z, gen(2 * z).detach())
-    assert torch.allclose(change, torch.full((3,), 0.81 - 1), atol=1e-4)
-    assert (inv.outward_change(gen, z, gen(0.5 * z).detach()) > 0).all()
+    for shell in (True, False):
+        out = inv.descend(gen, z, x, 50, shell)
+        start = inv.to_shell(z) if shell else z
+        assert (out.loss < inv.recon_loss(gen, start, x).double()).all()
+        assert torch.allclose(out.loss, inv.recon_loss(gen.double(), out.w,
+                                                       x.double()))
+        gen.float()
+        if shell:
+            assert torch.allclose(out.w.norm(dim=1),
+                                  torch.full((3,), D ** 0.5,
+                                             dtype=torch.float64))
+
+
+def test_distinct_losses_one_per_group_of_kept_codes():
+    z = torch.tensor([[0.0, 0], [0.01, 0], [3, 0], [6, 0]])
+    loss = torch.tensor([2.0, 2.0, 1.0, 0.5])
+    keep = torch.tensor([True, True, True, False])
+    assert cr.distinct_losses(z, loss, keep, 0.1) == [1.0, 2.0]

@@ -2,8 +2,8 @@
 
 import torch
 
-from helpers.models import (build_gan, layer_summary, num_params,
-                            trained_generator)
+from helpers.models import (build_gan, checkpoint_generator, layer_summary,
+                            layer_table, num_params, trained_generator)
 
 # (layer, output shape) as the assignment specifies, BatchNorm/activations
 # after the dense layer as in the TF tutorial.
@@ -79,3 +79,24 @@ def test_trained_generator_loads_weights_frozen_in_eval_mode():
     assert not any(p.requires_grad for p in gen.parameters())
     z = torch.randn(4, 100)
     assert torch.equal(gen(z), source.eval()(z))
+
+
+def test_checkpoint_generator_reads_the_architecture_from_the_config():
+    torch.manual_seed(0)
+    source, _ = build_gan("fc", z_dim=128)
+    state = {"config": {"model": "fc", "z_dim": 128},
+             "generator": source.state_dict()}
+    gen = checkpoint_generator(state)
+    assert not gen.training and gen.z_dim == 128
+    z = torch.randn(3, 128)
+    assert torch.equal(gen(z), source.eval()(z))
+
+
+def test_layer_table_has_a_row_per_leaf_layer():
+    gen, _ = build_gan("dcgan", z_dim=100)
+    lines = layer_table(gen, (100,)).splitlines()
+    assert lines[0] == "| layer | output shape | parameters |"
+    assert lines[1].endswith(":|")             # parameters right-aligned
+    assert len(lines) == 2 + len(GEN_SPEC)
+    assert lines[2] == "| Linear | 12544 | 1,254,400 |"
+    assert lines[5] == "| ConvTranspose2d | 128 × 7 × 7 | 819,200 |"

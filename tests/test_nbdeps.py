@@ -73,12 +73,27 @@ def test_from_submodule_import_name(tmp_path, package):
     assert deps_of(nb, package) == {"__init__", "version", "e", "c"}
 
 
+def test_subpackage_modules_and_their_relative_imports(tmp_path, package):
+    sub = package / "answers"
+    sub.mkdir()
+    (sub / "__init__.py").write_text("")
+    (sub / "one.py").write_text("from ..c import x\nfrom .shared import y\n")
+    (sub / "shared.py").write_text("from .. import version\n")
+    (sub / "two.py").write_text("from ..d import late\n")
+    nb = write_notebook(tmp_path / "x.ipynb",
+                        [("code", "from helpers.answers import one")])
+    assert {str(p.relative_to(package)) for p in
+            nbdeps.notebook_deps(nb, package)} == {
+        "__init__.py", "version.py", "answers/__init__.py", "answers/one.py",
+        "answers/shared.py", "c.py"}
+
+
 def test_real_notebooks_bandit_only_in_q1():
     pkg = REPO / "helpers"
     users = {nb.stem for nb in NOTEBOOKS if "bandit" in deps_of(nb, pkg)}
     assert users == {"q1_policy_gradient"}
     for nb in NOTEBOOKS:
-        assert "report" in deps_of(nb, pkg), nb.name
+        assert "notebook" in deps_of(nb, pkg), nb.name
 
 
 def test_make_rules_name_the_executed_notebooks():
@@ -114,6 +129,11 @@ def test_touching_a_helper_reexecutes_only_its_importers(tmp_path):
     assert out_of_date(build) == set()
     assert out_of_date(build, "-W", "helpers/bandit.py") == \
         {"hw3/q1_policy_gradient"}
+    # one part's answer module re-executes only that part's notebook
+    for part, notebook in (("hw3_q1", "hw3/q1_policy_gradient"),
+                           ("hw2_2b", "hw2/2b_wgan_gp")):
+        assert out_of_date(build, "-W", f"helpers/answers/{part}.py") == \
+            {notebook}
     assert out_of_date(build, "-W", "helpers/inversion.py") == \
         {"hw2/2c_inversion", "hw2/2d_latent_path",
          "hw2/2e_path_regularised_gan"}

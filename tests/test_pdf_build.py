@@ -83,11 +83,29 @@ def test_hw3_pdf_has_every_part(smoke_hw3_pdf):
     assert "profile smoke" in " ".join(text.split())
 
 
-def test_hw3_pdf_has_no_litter(smoke_hw3_pdf):
-    text = pdf_text(smoke_hw3_pdf)
+@pytest.mark.parametrize("name", ["hw3", "hw2"])
+def test_pdf_has_no_litter(smoke_build, name):
+    text = pdf_text(smoke_build / f"{name}.pdf")
     for litter in ("step/s]", "it/s]", "Traceback", "Warning:",
-                   'environ.get("HW_PROFILE"'):
-        assert litter not in text, f"{litter!r} leaked into the PDF"
+                   'environ.get("HW_PROFILE"', "??"):
+        assert litter not in text, f"{litter!r} leaked into {name}.pdf"
+
+
+def page_text(path: Path, first: int, last: int) -> str:
+    return subprocess.run(["pdftotext", "-f", str(first), "-l", str(last),
+                           "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("name", ["hw3", "hw2"])
+def test_provenance_sits_in_the_appendix_not_on_page_one(smoke_build, name):
+    pdf = smoke_build / f"{name}.pdf"
+    first = " ".join(page_text(pdf, 1, 1).split())
+    for word in ("papermill", "commit", "run cache", "profile smoke"):
+        assert word not in first, f"{word!r} on page 1 of {name}.pdf"
+    text = " ".join(pdf_text(pdf).split())
+    assert text.index("Evidence") < text.index("Reproducibility") \
+        < text.index("profile smoke")
 
 
 def test_hw3_pdf_has_figures(smoke_hw3_pdf):
@@ -113,8 +131,9 @@ def test_committed_notebooks_have_no_outputs():
 # bold/emphasis markers, a backtick, a link. Code listings and TeX quotes
 # (``...'' and `...', pandoc's smart quotes) are removed first.
 STRAY_MARKDOWN = re.compile(r"\*\*|__|\\_\\_|`|\]\(|\{\]\}\(")
-VERBATIM = re.compile(r"\\begin\{(Verbatim|verbatim|lstlisting)\}.*?"
-                      r"\\end\{\1\}", re.DOTALL)
+VERBATIM = re.compile(
+    r"\\begin\{(Verbatim|verbatim|lstlisting|Highlighting)\}.*?\\end\{\1\}",
+    re.DOTALL)
 TEX_QUOTES = re.compile(r"``[^`]{0,300}?''|`[^`']{0,300}'")
 
 
@@ -133,7 +152,9 @@ def test_stray_markdown_finder():
     assert stray_markdown("an unclosed `code span")
     assert not stray_markdown(
         "``quoted'' `single\nquote' \\textbf{b} a\\_b\n"
-        "\\begin{Verbatim}\nx**2\n\\end{Verbatim}")
+        "\\begin{Verbatim}\nx**2\n\\end{Verbatim}"
+        "\\begin{Highlighting}\n\\FunctionTok{\\_\\_init\\_\\_}\n"
+        "\\end{Highlighting}")
 
 
 def test_no_markdown_reaches_the_latex(smoke_build):

@@ -5,13 +5,13 @@ from dataclasses import asdict, replace
 import pytest
 import torch
 
-from helpers import runs, train
+from helpers import experiments, runs, steps, train
 
 TINY = dict(num_train=128, num_epochs=2, snapshot_epochs=(1, 2), eval_samples=0)
 
 
 def tiny_config(**overrides):
-    return train.experiment_config("hw3_q3_dcgan", "smoke",
+    return experiments.experiment_config("hw3_q3_dcgan", "smoke",
                                    **{**TINY, **overrides})
 
 
@@ -63,16 +63,16 @@ def test_interrupted_then_resumed_equals_uninterrupted(runs_dir, monkeypatch,
     reference = train.train_gan(tiny_config(), progress=False)
 
     monkeypatch.setenv("HW_RUNS_DIR", str(tmp_path_factory.mktemp("resume")))
-    real_epoch = train._run_epoch
+    real_epoch = train.run_epoch
 
-    def crash_in_epoch_2(*args):
+    def crash_in_epoch_2(*args, **kwargs):
         if args[6] == 2:  # the epoch argument
             raise KeyboardInterrupt
-        return real_epoch(*args)
-    monkeypatch.setattr(train, "_run_epoch", crash_in_epoch_2)
+        return real_epoch(*args, **kwargs)
+    monkeypatch.setattr(train, "run_epoch", crash_in_epoch_2)
     with pytest.raises(KeyboardInterrupt):
         train.train_gan(tiny_config(), progress=False)
-    monkeypatch.setattr(train, "_run_epoch", real_epoch)
+    monkeypatch.setattr(train, "run_epoch", real_epoch)
 
     resumed = train.train_gan(tiny_config(), progress=False)
     assert resumed.start_epoch == 1
@@ -86,22 +86,41 @@ def test_interrupted_then_resumed_equals_uninterrupted(runs_dir, monkeypatch,
 
 
 def test_nan_loss_stops_with_epoch_and_step(runs_dir, monkeypatch):
-    key = train.step_key(tiny_config())
-    real_step = train.STEPS[key]
+    key = tiny_config().method
+    real_step = steps.STEPS[key]
     calls = {"n": 0}
 
     def step_with_nan(*args):
         calls["n"] += 1
         stats = real_step(*args)
         return stats * float("nan") if calls["n"] == 2 else stats
-    monkeypatch.setitem(train.STEPS, key, step_with_nan)
+    monkeypatch.setitem(steps.STEPS, key, step_with_nan)
     with pytest.raises(train.NonFiniteLossError, match="epoch 1, step 2"):
         train.train_gan(tiny_config(), progress=False)
 
 
+def test_run_epoch_runs_without_a_progress_callback_and_reports_with_one():
+    config = tiny_config(method="bce")
+    images = torch.randint(0, 256, (64 * 3, 28, 28), dtype=torch.uint8)
+    results, heard = [], []
+
+    def listen(done: int, last: list[float]) -> None:
+        heard.append((done, last))
+    for on_progress in (None, listen):
+        torch.manual_seed(0)
+        gen, disc, opt_g, opt_d = train.build_training(config,
+                                                       torch.device("cpu"))
+        results.append(train.run_epoch(gen, disc, opt_g, opt_d, images,
+                                       config, 1, on_progress=on_progress))
+    assert results[0].shape == (3, 4) and torch.isfinite(results[0]).all()
+    assert torch.equal(results[0], results[1])  # the callback changes nothing
+    assert heard == [(3, results[1][2].tolist())]  # every step, last stats
+
+
 def test_wgan_gp_trains_and_updates_generator_every_n_critic(runs_dir):
-    config = train.experiment_config("hw2_2b_wgan_gp", "smoke", num_train=640,
-                                     num_epochs=1, eval_samples=0)
+    config = experiments.experiment_config("hw2_2b_wgan_gp", "smoke",
+                                           num_train=640, num_epochs=1,
+                                           eval_samples=0)
     torch.manual_seed(config.seed)
     run = train.train_gan(config, progress=False)
     steps = run.history["step_losses"][0]
@@ -110,8 +129,8 @@ def test_wgan_gp_trains_and_updates_generator_every_n_critic(runs_dir):
 
 
 def test_training_records_sample_metrics(runs_dir):
-    config = train.experiment_config("hw2_2a_gan", "smoke", num_train=256,
-                                     num_epochs=1)
+    config = experiments.experiment_config("hw2_2a_gan", "smoke",
+                                           num_train=256, num_epochs=1)
     run = train.train_gan(config, progress=False)
     assert len(run.history["fid"]) == 1 and run.history["fid"][0] > 0
     assert 0 <= run.history["coverage"][0] <= 1
@@ -133,31 +152,64 @@ def test_sample_cli_round_trip(runs_dir, tmp_path):
 
 
 def test_run_hash_has_version_and_late_fields_only_when_set():
-    base = train.experiment_config("hw2_2a_gan", "quick", seed=0)
-    fields = train.hash_fields(base)
-    assert fields["results_version"] == train.RESULTS_VERSION
-    defaults = {name: train.GANConfig.__dataclass_fields__[name].default
-                for name in train.LATE_FIELDS}
-    for name in train.LATE_FIELDS:   # hashed only when not the default
-        assert (name in fields) == (getattr(base, name) != defaults[name])
-    plain = replace(base, **defaults)
-    assert not set(train.LATE_FIELDS) & set(train.hash_fields(plain))
+    base = experiments.experiment_config("hw2_2a_gan", "quick", seed=0)
+    fields = experiments.hash_fields(base)
+    assert fields["results_version"] == experiments.RESULTS_VERSION
+    late = experiments.LATE_FIELDS
+    for name, value in late.items():   # hashed only when not that value
+        assert (name in fields) == (getattr(base, name) != value)
+    plain = replace(base, **late)
+    assert not set(late) & set(experiments.hash_fields(plain))
     reg = replace(base, path_weight=0.1)
-    assert train.hash_fields(reg)["path_weight"] == 0.1
-    assert runs.config_hash(train.hash_fields(reg)) != runs.config_hash(fields)
+    assert experiments.hash_fields(reg)["path_weight"] == 0.1
+    assert runs.config_hash(experiments.hash_fields(reg)) != \
+        runs.config_hash(fields)
+
+
+# Run directory names computed by the code before the experiment blocks
+# and GANConfig were reorganised: (experiment, profile, device, native bf16,
+# overrides) -> name. A cached run must keep its name.
+KNOWN_RUNS = [
+    ("hw2_2a_gan", "quick", None, False, {}, "hw2_2a_gan-4cdd0839d5"),
+    ("hw3_q3_dcgan", "full", "cpu", True, {}, "hw3_q3_dcgan-905736aba2"),
+    ("hw3_q3_dcgan", "full", "cpu", False, {}, "hw3_q3_dcgan-bab53b72ad"),
+    ("hw3_q3_dcgan", "smoke", None, False, {}, "hw3_q3_dcgan-7bced8e065"),
+    ("hw2_2e_path_reg", "smoke", "cpu", False,
+     {"path_form": "length", "path_weight": 2.0},
+     "hw2_2e_path_reg-8df72cf58e"),
+    ("hw2_2e_path_reg", "full", "cpu", False, {"path_weight": 0.0003},
+     "hw2_2e_path_reg-b3e644b173"),
+    ("hw2_2b_wgan_gp", "full", "cpu", False, {"seed": 1},
+     "hw2_2b_wgan_gp-d9b402b0ca"),
+    # renamed on purpose: the no-R1 recipe now trains 2a's epochs
+    ("hw2_2a_gan_no_r1", "smoke", None, False, {"seed": 3},
+     "hw2_2a_gan_no_r1-ff206db79e"),
+]
+
+
+@pytest.mark.parametrize("name, profile, device, native, overrides, run",
+                         KNOWN_RUNS)
+def test_run_names_are_stable(name, profile, device, native, overrides, run,
+                              monkeypatch):
+    monkeypatch.delenv("HW_TOY_FULL", raising=False)
+    monkeypatch.setattr(experiments, "native_bf16", lambda device: native)
+    config = experiments.experiment_config(name, profile, device,
+                                           **overrides)
+    assert experiments.run_folder(config).name == run
 
 
 def test_fine_tune_starts_from_its_finished_parent(runs_dir):
     small = dict(num_train=256, eval_samples=0)
-    parent = train.experiment_config("hw2_2a_gan", "smoke", num_epochs=1,
-                                     **small)
-    name = runs.run_dir_path(train.hash_fields(parent)).name
-    child = replace(train.experiment_config(
+    parent = experiments.experiment_config("hw2_2a_gan", "smoke",
+                                           num_epochs=1, **small)
+    name = runs.run_dir_path(experiments.hash_fields(parent)).name
+    child = replace(experiments.experiment_config(
         "hw2_2e_path_reg", "smoke", path_weight=0.25, lr=3e-4, **small),
         init_from=name)
-    assert train.experiment_config("hw2_2e_path_reg", "smoke").init_from \
-        == runs.run_dir_path(train.hash_fields(train.experiment_config(
-            "hw2_2a_gan", "smoke"))).name      # the name resolves to a run
+    assert experiments.experiment_config("hw2_2e_path_reg",
+                                         "smoke").init_from \
+        == runs.run_dir_path(experiments.hash_fields(
+            experiments.experiment_config("hw2_2a_gan", "smoke"))).name
     with pytest.raises(FileNotFoundError, match="Train it first"):
         train.train_gan(child, progress=False)
     done = train.train_gan(parent, progress=False)
@@ -210,10 +262,11 @@ def test_train_all_trains_every_notebook_run_and_times_it(runs_dir, tmp_path,
                                                           monkeypatch, capsys):
     import json
     from helpers import __main__ as cli, profiles
-    monkeypatch.setattr(train, "EXPERIMENTS", {
-        name: train.EXPERIMENTS[name]
+    monkeypatch.setattr(experiments, "GAN_EXPERIMENTS", {
+        name: experiments.GAN_EXPERIMENTS[name]
         for name in ("hw2_2a_gan", "hw2_2b_wgan_gp")})
-    monkeypatch.setitem(profiles.EXTRA_SEEDS, "smoke", {"hw2_2b_wgan_gp": 1})
+    monkeypatch.setitem(profiles.EXPERIMENTS["hw2_2b_wgan_gp"].extra_seeds,
+                        "smoke", 1)
     out = tmp_path / "times.json"
     argv = ["train", "all", "--profile", "smoke", "--device", "cpu",
             "--json", str(out)]
@@ -235,7 +288,8 @@ def test_train_all_trains_every_notebook_run_and_times_it(runs_dir, tmp_path,
 
 def test_bf16_without_native_support_warns(runs_dir, monkeypatch):
     monkeypatch.setattr(train, "native_bf16", lambda device: False)
-    config = train.experiment_config("hw2_2a_gan", "smoke", num_train=64,
-                                     num_epochs=1, eval_samples=0, bf16=True)
+    config = experiments.experiment_config("hw2_2a_gan", "smoke",
+                                           num_train=64, num_epochs=1,
+                                           eval_samples=0, bf16=True)
     with pytest.warns(UserWarning, match="no native bf16"):
         train.train_gan(config, progress=False)

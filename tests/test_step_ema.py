@@ -7,7 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from helpers import ema, train
+from helpers import ema, experiments, steps, train
+from helpers.losses import bce_discriminator_loss, bce_generator_loss
 from test_runs_train import assert_same_weights, tiny_config
 
 
@@ -21,20 +22,20 @@ def toy_gan(seed: int = 0) -> tuple[nn.Module, nn.Module]:
 
 
 def test_simultaneous_step_takes_both_gradients_at_the_same_point():
-    config = replace(tiny_config(), z_dim=3, step_form="simultaneous")
+    config = replace(tiny_config(), z_dim=3, method="bce-simultaneous")
     gen, disc = toy_gan()
     gen0, disc0 = copy.deepcopy(gen), copy.deepcopy(disc)
     real = torch.randn(16, 4)
     sgd = lambda m: torch.optim.SGD(m.parameters(), lr=0.1)  # noqa: E731
     torch.manual_seed(1)
-    train.step_function(config)(gen, disc, sgd(gen), sgd(disc), real,
-                                config, 0)
+    steps.STEPS[config.method](gen, disc, sgd(gen), sgd(disc), real,
+                               config, 0)
     # by hand: both losses at (G0, D0), gradients, then one SGD step each
     torch.manual_seed(1)
     z = torch.randn(16, 3)
     fake = gen0(z)
-    d_loss = train.bce_discriminator_loss(disc0(real), disc0(fake.detach()))
-    g_loss = train.bce_generator_loss(disc0(fake))
+    d_loss = bce_discriminator_loss(disc0(real), disc0(fake.detach()))
+    g_loss = bce_generator_loss(disc0(fake))
     d_grads = torch.autograd.grad(d_loss, list(disc0.parameters()))
     g_grads = torch.autograd.grad(g_loss, list(gen0.parameters()))
     for p, p0, g in zip(disc.parameters(), disc0.parameters(), d_grads):
@@ -46,11 +47,11 @@ def test_simultaneous_step_takes_both_gradients_at_the_same_point():
 def test_alternating_step_differs_from_simultaneous():
     base = replace(tiny_config(), z_dim=3)
     results = []
-    for form in ("alternating", "simultaneous"):
+    for method in ("bce", "bce-simultaneous"):
         gen, disc = toy_gan()
         torch.manual_seed(1)
-        config = replace(base, step_form=form)
-        train.step_function(config)(
+        config = replace(base, method=method)
+        steps.STEPS[config.method](
             gen, disc, torch.optim.SGD(gen.parameters(), lr=0.5),
             torch.optim.SGD(disc.parameters(), lr=0.5), torch.randn(16, 4),
             config, 0)
@@ -59,13 +60,18 @@ def test_alternating_step_differs_from_simultaneous():
     assert not torch.allclose(results[0][0].weight, results[1][0].weight)
 
 
-def test_unknown_step_form_and_penalties_are_refused(runs_dir):
-    with pytest.raises(ValueError, match="known: bce, wgan-gp"):
-        train.step_key(replace(tiny_config(), method="wgan-gp",
-                               step_form="simultaneous"))
-    with pytest.raises(ValueError, match="need step_form 'alternating'"):
+def test_unknown_method_and_penalties_are_refused(runs_dir):
+    with pytest.raises(ValueError,
+                       match="known: bce, bce-simultaneous, wgan-gp"):
+        steps.check(replace(tiny_config(), method="wgan-gp-simultaneous"))
+    assert tiny_config().method == "bce-simultaneous"
+    with pytest.raises(ValueError, match="r1_weight needs method 'bce'"):
         train.train_gan(replace(tiny_config(), r1_weight=1.0),
                         progress=False)
+    with pytest.raises(ValueError, match="path_weight needs method 'bce'"):
+        train.train_gan(replace(tiny_config(), method="wgan-gp",
+                                path_weight=0.1), progress=False)
+    assert not list(runs_dir.glob("hw3_q3_dcgan-*"))  # refused before it ran
 
 
 def test_weight_average_equals_closed_form():
@@ -114,16 +120,16 @@ def test_resume_keeps_the_average_bit_identical(runs_dir, monkeypatch,
     reference = train.train_gan(config, progress=False)
     assert sorted(reference.snapshots_ema) == [1, 2, 3]
     monkeypatch.setenv("HW_RUNS_DIR", str(tmp_path_factory.mktemp("again")))
-    real_epoch = train._run_epoch
+    real_epoch = train.run_epoch
 
-    def crash_in_epoch_3(*args):
+    def crash_in_epoch_3(*args, **kwargs):
         if args[6] == 3:
             raise KeyboardInterrupt
-        return real_epoch(*args)
-    monkeypatch.setattr(train, "_run_epoch", crash_in_epoch_3)
+        return real_epoch(*args, **kwargs)
+    monkeypatch.setattr(train, "run_epoch", crash_in_epoch_3)
     with pytest.raises(KeyboardInterrupt):
         train.train_gan(config, progress=False)
-    monkeypatch.setattr(train, "_run_epoch", real_epoch)
+    monkeypatch.setattr(train, "run_epoch", real_epoch)
     resumed = train.train_gan(config, progress=False)
     assert resumed.start_epoch == 2
     assert_same_weights(resumed.generator_ema, reference.generator_ema)
@@ -132,8 +138,9 @@ def test_resume_keeps_the_average_bit_identical(runs_dir, monkeypatch,
 
 
 def test_two_tier_scores(runs_dir):
-    config = train.experiment_config("hw2_2a_gan", "smoke", num_train=256,
-                                     num_epochs=3, snapshot_epochs=(1,))
+    config = experiments.experiment_config("hw2_2a_gan", "smoke",
+                                           num_train=256, num_epochs=3,
+                                           snapshot_epochs=(1,))
     assert config.eval_samples_final > config.eval_samples > 0
     run = train.train_gan(config, progress=False)
     history = run.history

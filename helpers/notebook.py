@@ -1,4 +1,4 @@
-"""Notebook set-up and output: resolved settings, Markdown answers."""
+"""Notebook set-up: resolve the papermill parameters, seed, show Markdown."""
 
 import platform
 import random
@@ -9,8 +9,6 @@ import torch
 
 from .device import describe, resolve_device
 from .profiles import resolve_profile
-# the formatting the notebooks import from here
-from .text import by_at_most, count, md_table, pm  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -45,3 +43,11 @@ def md(text: str) -> None:
     """Show Markdown (an answer that quotes numbers computed above it)."""
     from IPython.display import Markdown, display
     display(Markdown(text))
+
+
+def source(*objects: object) -> str:
+    """The source of classes or functions as one Markdown code block, for
+    the code a grader must see in the PDF (e.g. HW3 Q3's networks)."""
+    import inspect
+    code = "\n\n".join(inspect.getsource(obj).rstrip() for obj in objects)
+    return f"```python\n{code}\n```"

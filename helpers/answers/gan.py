@@ -1,0 +1,95 @@
+"""Sentences shared by the GAN parts (HW3 Q3, HW2 2a, 2b): collapse, the
+weight average G_ema, and two generators compared on their scores."""
+
+from collections.abc import Sequence
+
+from .. import decide
+from ..decide import D_WINS, FEW_MODES, LOW_RECALL, Collapse
+
+
+def classes(coverage: float) -> str:
+    """'about 9.1 equally used classes' from class coverage (10^coverage)."""
+    return f"about {10 ** coverage:.1f} equally used classes"
+
+
+def collapse_sentence(c: Collapse, name: str) -> str:
+    """Did the run collapse (loss or class test), and is its recall low?"""
+    if c.collapsed:
+        why = []
+        if c.d_wins:
+            why.append(f"the discriminator wins outright from epoch "
+                       f"{c.d_wins_at} (mean loss below {D_WINS})")
+        if c.few_modes:
+            why.append(f"its samples use {classes(c.coverage)} (coverage "
+                       f"{c.coverage:.2f} < {FEW_MODES})")
+        text = f"{name} collapsed: " + " and ".join(why) + "."
+    else:
+        text = (f"{name} did not collapse: the discriminator loss stays "
+                f"above {D_WINS} in all {c.epochs} epochs and the samples "
+                f"use {classes(c.coverage)} (coverage {c.coverage:.2f} ≥ "
+                f"{FEW_MODES}).")
+    if c.low_recall and not c.few_modes:
+        text += (f" Its recall is low ({c.recall:.3f} < {LOW_RECALL}) at "
+                 "that coverage: the samples span the classes but few lie "
+                 "near a test image, which is low quality, not collapse.")
+    return text
+
+
+def spread(values: Sequence[float], k: int = decide.LAST_K) -> str:
+    """'a–b over the last k epochs' of a per-epoch series."""
+    lo, hi = decide.tail_range(values, k)
+    return f"{lo:.1f}–{hi:.1f} over the last {min(k, len(values))} epochs"
+
+
+def ema_sentence(raw_fid: float, avg_fid: float) -> str:
+    """Which of G and G_ema is closer to the data on FID (±SAME)."""
+    ratio = avg_fid / raw_fid
+    which = {"lower": "G_ema is closer to the data than G",
+             "higher": "G is closer to the data than G_ema",
+             "same": "G and G_ema are about as close to the data"}[
+        decide.compare(ratio)]
+    return (f"{which} (FID ratio G_ema/G {ratio:.2f}; within "
+            f"{decide.percent(decide.SAME)} counts as the same).")
+
+
+def sharper(a: dict[str, float], b: dict[str, float]) -> str:
+    """'a', 'b' or 'same': which has the higher precision (±SAME)."""
+    if min(a["precision"], b["precision"]) <= 0:
+        return ("same" if a["precision"] == b["precision"]
+                else "a" if a["precision"] > b["precision"] else "b")
+    return {"higher": "a", "lower": "b", "same": "same"}[
+        decide.compare(a["precision"] / b["precision"])]
+
+
+def versus(a_name: str, a: dict[str, float], b_name: str,
+           b: dict[str, float], leader: decide.Leader) -> str:
+    """Two generators on FID (`leader` from decide.fid_leader), and where
+    precision (how data-like each sample is) disagrees with FID, why."""
+    if leader in ("tie", "overlap"):
+        return (f"{a_name} and {b_name} are level on FID ({a['fid']:.1f} vs "
+                f"{b['fid']:.1f}"
+                + (", seeds overlapping" if leader == "overlap" else "")
+                + ").")
+    win, lose = (a_name, b_name) if leader == "a" else (b_name, a_name)
+    ws, ls = (a, b) if leader == "a" else (b, a)
+    head = (f"{win} is closer to the data than {lose} on FID "
+            f"({ws['fid']:.1f} vs {ls['fid']:.1f}).")
+    if sharper(ws, ls) != "b":
+        return head + (f" Its samples are also at least as data-like "
+                       f"(precision {ws['precision']:.3f} vs "
+                       f"{ls['precision']:.3f}).")
+    clash = (f" The eye may disagree: {lose}'s samples are more data-like "
+             f"(precision {ls['precision']:.3f} vs {ws['precision']:.3f})")
+    if ws["recall"] > ls["recall"] or ws["coverage"] > ls["coverage"]:
+        return head + clash + (
+            f", but {win} reaches more of the data (recall "
+            f"{ws['recall']:.3f} vs {ls['recall']:.3f}, coverage "
+            f"{ws['coverage']:.2f} vs {ls['coverage']:.2f}); FID, a distance "
+            "between whole feature distributions, rewards that diversity "
+            "as well as sharpness.")
+    return head + clash + (
+        f", and {win} reaches no more of the data either (recall "
+        f"{ws['recall']:.3f} vs {ls['recall']:.3f}, coverage "
+        f"{ws['coverage']:.2f} vs {ls['coverage']:.2f}): its FID lead comes "
+        "from the features' mean and covariance, which neither k-NN score "
+        "sees.")

@@ -1,0 +1,102 @@
+"""HW2 2e's answer: each verdict on both sides of its threshold."""
+
+from helpers.answers import hw2_2e as e2
+from helpers.answers.hw2_2e import FID_LIMIT, Setting
+
+
+def setting(form="pairs", weight=1e-4, u=0.95, low=0.92, high=0.98,
+            fid=1.3) -> Setting:
+    return Setting(form, weight, u, low, high, fid)
+
+
+def test_verdict_reads_the_interval_against_one():
+    assert e2.verdict(setting(low=0.9, high=0.999)) == "lower"
+    assert e2.verdict(setting(low=0.9, high=1.0)) == "unclear"
+    assert e2.verdict(setting(u=1.05, low=1.001, high=1.1)) == "higher"
+    assert e2.verdict(setting(u=1.0, low=1.0, high=1.1)) == "unclear"
+
+
+def test_eligible_both_sides_of_the_fid_bar():
+    assert e2.eligible(setting(fid=FID_LIMIT - 1e-9))
+    assert not e2.eligible(setting(fid=FID_LIMIT))
+
+
+def test_recommend_the_lowest_significant_setting_within_the_bar():
+    a = setting(weight=1e-4, u=0.95, high=0.98, fid=1.3)
+    b = setting(weight=3e-4, u=0.90, high=0.96, fid=1.9)
+    c = setting(weight=1e-3, u=0.80, high=0.85, fid=2.1)   # past the bar
+    d = setting("energy", 0.003, u=0.85, low=0.7, high=1.01, fid=1.1)
+    assert e2.recommend([a, b, c, d]) == (b, True)
+    # without b, a is the only significant one inside the bar
+    assert e2.recommend([a, c, d]) == (a, True)
+    # none significant: the best frontier point, and no claimed gain
+    assert e2.recommend([c, d]) == (d, False)
+    assert e2.recommend([c]) == (None, False)
+
+
+def test_answer_words_a_significant_gain_first():
+    chosen = setting(u=0.951, low=0.930, high=0.972, fid=1.58)
+    other = setting("length", 0.02, u=1.01, low=0.98, high=1.04, fid=1.2)
+    text = e2.answer([chosen, other], 16, 0.95, "half an epoch")
+    assert text.startswith("Add μ·U along straight latent segments")
+    assert "(μ = 0.0001)" in text
+    assert "lowers min U to 0.951× the control's (95 % interval 0.930–0.972" \
+        in text and "1.58× its FID" in text
+    assert "16 held-out pairs" in text
+    assert f"bar: {FID_LIMIT:g}×" in text
+    assert "path length (w = 0.02): 1.010× (0.980–1.040)" in text
+    assert "not the training seed" in text
+
+
+def test_answer_says_when_nothing_lowers_min_u_significantly():
+    # the interval of the best one reaches 1: no claimed gain
+    a = setting(u=0.97, low=0.93, high=1.01, fid=1.2)
+    b = setting("energy", 0.003, u=0.99, low=0.96, high=1.02, fid=1.1)
+    text = e2.answer([a, b], 16, 0.95, "one epoch")
+    assert text.startswith("No setting lowers min U significantly")
+    assert "best frontier point, μ·U along" in text
+    assert "min U 0.970× the control's" in text
+    assert "path energy (μ = 0.003): 0.990×" in text
+
+
+def test_answer_when_every_setting_breaks_the_fid_bar():
+    text = e2.answer([setting(fid=2.5)], 16, 0.95, "one epoch")
+    assert text.startswith("No setting kept FID below")
+
+
+def test_answer_is_at_most_four_sentences():
+    a = setting(u=0.951, low=0.930, high=0.972, fid=1.58)
+    b = setting("energy", 0.003, u=0.99, low=0.96, high=1.02, fid=1.1)
+    c = setting("length", 0.02, u=1.01, low=0.98, high=1.04, fid=1.2)
+    for text in (e2.answer([a, b, c], 16, 0.95, "one epoch"),
+                 e2.answer([b, c], 16, 0.95, "one epoch")):
+        assert 1 <= text.count(". ") + 1 <= 4
+
+
+def test_along_weight_trend_words():
+    text = e2.along_weight("pairs", [0, 0.1, 0.2], [1, 0.9, 0.8],
+                           [1, 1.2, 1.5])
+    assert text.startswith("As the direct weight μ grows from 0 to 0.2")
+    assert "trade off at every step" in text
+    text = e2.along_weight("pairs", [0, 0.1, 0.2, 0.3], [1, 0.9, 0.95, 0.85],
+                           [1, 1.2, 1.5, 2.0])
+    assert "min U is not monotone" in text and "no clean trade-off" in text
+    assert "FID is not monotone" in e2.along_weight(
+        "length", [0, 0.1, 0.2], [1, 0.9, 0.8], [1, 1.2, 1.1])
+
+
+def test_path_factors_words_each_factor():
+    text = e2.path_factors("direct (μ = 0.1)", 1.3, 0.9)
+    assert text.startswith("With direct (μ = 0.1) the inverted codes lie "
+                           "1.30× as far apart")
+    assert "lengthens every path" in text
+    assert "while its paths' images are closer" in text
+    assert "are not closer" in e2.path_factors("x", 1.3, 1.0)
+    assert "as the penalty intends" in e2.path_factors("x", 1.0, 0.8)
+    assert "neither factor lowers" in e2.path_factors("x", 0.99, 1.01)
+
+
+def test_setting_labels():
+    assert e2.setting_label("pairs", 1e-4) == "direct (μ = 0.0001)"
+    assert e2.setting_label("length", 0.2) == "path length (w = 0.2)"
+    assert e2.setting_label("energy", 0.0) == "control (μ = 0)"
