@@ -80,6 +80,7 @@ class Collapse:
     few_modes_at: int | None   # first epoch with coverage < FEW_MODES
     precision: float
     recall: float
+    loss_tested: bool = True   # False for a critic (WGAN): no BCE to test
 
     @property
     def d_wins(self) -> bool:
@@ -104,9 +105,12 @@ def first_below(values: Sequence[float], bound: float) -> int | None:
 
 
 def collapse_tests(history: dict[str, Sequence[float]],
-                   last: dict[str, float] | None = None) -> Collapse:
+                   last: dict[str, float] | None = None,
+                   bce: bool = True) -> Collapse:
     """The collapse tests on a run's history; `last` = the last epoch's
-    scores on a larger sample (history.last_scores), where it has one."""
+    scores on a larger sample (history.last_scores), where it has one.
+    `bce=False` (a WGAN critic, whose loss is a score, not a BCE) skips the
+    loss test."""
     coverage = list(history["coverage"])
     scores = {k: history[k][-1] for k in ("coverage", "precision", "recall")}
     if last is not None:
@@ -114,10 +118,11 @@ def collapse_tests(history: dict[str, Sequence[float]],
         coverage[-1] = scores["coverage"]
     return Collapse(
         epochs=len(history["d_loss"]),
-        d_wins_at=first_below(history["d_loss"], D_WINS),
+        d_wins_at=(first_below(history["d_loss"], D_WINS) if bce else None),
         coverage=scores["coverage"], min_coverage=min(coverage),
         few_modes_at=first_below(coverage, FEW_MODES),
-        precision=scores["precision"], recall=scores["recall"])
+        precision=scores["precision"], recall=scores["recall"],
+        loss_tested=bce)
 
 
 # ---- which of two methods is closer to the data -----------------------------

@@ -57,6 +57,19 @@ def test_collapse_tests_both_sides_of_each_threshold():
         hist([above], [many], recall=LOW_RECALL * 1.1)).low_recall
 
 
+def test_a_critic_gets_no_loss_test():
+    critic = hist([-2.0, -1.5], [0.9, 0.9])        # W estimates, not BCE
+    assert decide.collapse_tests(critic).d_wins      # read as BCE: wrong
+    c = decide.collapse_tests(critic, bce=False)
+    assert not c.collapsed and not c.loss_tested
+    text = gan.collapse_sentence(c, "WGAN-GP")
+    assert text.startswith("WGAN-GP did not collapse: the samples use")
+    assert "discriminator" not in text
+    few = decide.collapse_tests(hist([-2.0], [0.2]), bce=False)
+    assert few.collapsed and "coverage 0.20" in gan.collapse_sentence(
+        few, "WGAN-GP")
+
+
 def test_collapse_tests_read_the_larger_final_sample():
     per_epoch = hist([D_WINS * 2], [FEW_MODES - 0.1])
     assert decide.collapse_tests(per_epoch).few_modes

@@ -2,6 +2,7 @@
 and the free space, and loses no checkpoint."""
 
 import copy
+import errno
 from collections import namedtuple
 
 import pytest
@@ -103,3 +104,18 @@ def test_cli_prints_the_message_not_a_traceback(runs_dir, monkeypatch,
     assert main(["train", "hw2_2a_gan", "--profile", "smoke",
                  "--device", "cpu"]) == 1
     assert "error: Not enough disk space" in capsys.readouterr().err
+
+
+def test_an_enospc_from_the_writer_is_reported_as_a_full_disk(
+        tmp_path, monkeypatch):
+    runs.save_checkpoint(tmp_path, {"epoch": 3, "w": torch.ones(2)})
+
+    def save(state, f):
+        f.write(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(runs.torch, "save", save)
+    with pytest.raises(runs.NoSpaceError, match=r"\(epoch 3\) is kept"):
+        runs.save_checkpoint(tmp_path, {"epoch": 4, "w": torch.zeros(2)})
+    assert not list(tmp_path.glob("*.tmp"))
+    monkeypatch.undo()
+    assert runs.load_checkpoint(tmp_path)["epoch"] == 3

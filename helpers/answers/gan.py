@@ -24,9 +24,10 @@ def collapse_sentence(c: Collapse, name: str) -> str:
                        f"{c.coverage:.2f} < {FEW_MODES})")
         text = f"{name} collapsed: " + " and ".join(why) + "."
     else:
-        text = (f"{name} did not collapse: the discriminator loss stays "
-                f"above {D_WINS} in all {c.epochs} epochs and the samples "
-                f"use {classes(c.coverage)} (coverage {c.coverage:.2f} ≥ "
+        loss = (f"the discriminator loss stays above {D_WINS} in all "
+                f"{c.epochs} epochs and " if c.loss_tested else "")
+        text = (f"{name} did not collapse: {loss}the samples use "
+                f"{classes(c.coverage)} (coverage {c.coverage:.2f} ≥ "
                 f"{FEW_MODES}).")
     if c.low_recall and not c.few_modes:
         text += (f" Its recall is low ({c.recall:.3f} < {LOW_RECALL}) at "
