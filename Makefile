@@ -8,7 +8,7 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
-PROFILE ?= auto      # auto | smoke | quick | full (auto: full with a GPU)
+PROFILE ?= auto      # auto | smoke | quick | full (auto: full on CUDA, else quick)
 DEVICE ?= auto       # auto | cpu | cuda | mps
 SEED ?= 0
 BUILD ?= build

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .device import describe, resolve_device
+from .device import deterministic_kernels, describe, resolve_device
 from .experiments import (GAN_EXPERIMENTS, experiment_config, runs_of,
                           variant_label)
 from .history import last_fids
@@ -70,7 +70,8 @@ def timing_table(rows: list[dict[str, Any]]) -> str:
 
 def cmd_train(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
-    profile = resolve_profile(args.profile)
+    deterministic_kernels(device)
+    profile = resolve_profile(args.profile, device)
     print(f"[train] {args.name}: profile {profile}, {describe(device)}")
     if args.dry_run:
         return print_bill(args, profile, device)
@@ -105,7 +106,8 @@ def print_bill(args: argparse.Namespace, profile: str,
 
 def cmd_sample(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
-    state = require_checkpoint(Path(args.run_dir), map_location=device)
+    deterministic_kernels(device)
+    state = require_checkpoint(Path(args.run_dir), map_location="cpu")
     gen = checkpoint_generator(state).to(device)
     images = sample_unit(gen, args.n, args.seed, device)  # tanh → [0, 1]
     images = images.squeeze(1).cpu().numpy().astype(np.float32)

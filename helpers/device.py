@@ -10,11 +10,6 @@ def _mps_available() -> bool:
     return bool(mps and mps.is_available())
 
 
-def gpu_available() -> bool:
-    """True when a CUDA or Apple-silicon GPU can be used."""
-    return torch.cuda.is_available() or _mps_available()
-
-
 def resolve_device(name: str = "auto") -> torch.device:
     """Map a device name to a torch.device: auto = cuda, then mps, then cpu."""
     name = str(name).strip().lower()
@@ -60,7 +55,13 @@ def native_bf16(device: torch.device) -> bool:
     bf16 and autocast gets slower than fp32, not faster (measured: the HW3
     DCGAN ≈ 25× slower on an AVX2-only CPU)."""
     if device.type == "cuda":
-        return torch.cuda.is_bf16_supported()
+        # the default also counts emulation (True on a T4/V100, which have
+        # no bf16 tensor cores): ask for hardware bf16, i.e. sm_80 or newer
+        try:
+            native = torch.cuda.is_bf16_supported(including_emulation=False)
+        except TypeError:  # torch < 2.3 has no such keyword
+            native = torch.cuda.is_bf16_supported()
+        return native and torch.cuda.get_device_capability(device) >= (8, 0)
     if device.type != "cpu":
         return False
     checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
@@ -70,3 +71,38 @@ def native_bf16(device: torch.device) -> bool:
 def cpu_capability() -> str:
     """The vector ISA torch's CPU kernels use here, e.g. 'AVX2' or 'AVX512'."""
     return torch.backends.cpu.get_cpu_capability()
+
+
+def deterministic_kernels(device: torch.device | str) -> None:
+    """On CUDA: deterministic cuDNN kernels (no benchmark autotuning) and no
+    TF32 in matmuls/convolutions, so that convolutions repeat run to run
+    and the evaluation classifier's features behind FID keep float32
+    precision. Not `torch.use_deterministic_algorithms`: some other ops
+    (atomic adds) may still vary. No-op on other devices."""
+    if torch.device(device).type != "cuda":
+        return
+    torch.backends.cudnn.benchmark = False
+    torch.backends.cudnn.deterministic = True
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+
+
+def rng_state(device: torch.device) -> dict[str, torch.Tensor]:
+    """The CPU RNG state and, on cuda/mps, the device's (for a checkpoint)."""
+    state = {"cpu": torch.get_rng_state()}
+    if device.type == "cuda":
+        state["cuda"] = torch.cuda.get_rng_state(device)
+    elif device.type == "mps":
+        state["mps"] = torch.mps.get_rng_state()
+    return state
+
+
+def set_rng_state(state: dict[str, torch.Tensor],
+                  device: torch.device) -> None:
+    """Restore `rng_state`'s output; a device key a checkpoint lacks (an
+    older one, or one written on another device) is skipped."""
+    torch.set_rng_state(state["cpu"].cpu())
+    if device.type == "cuda" and "cuda" in state:
+        torch.cuda.set_rng_state(state["cuda"].cpu(), device)
+    elif device.type == "mps" and "mps" in state:
+        torch.mps.set_rng_state(state["mps"].cpu())

@@ -222,7 +222,7 @@ def train_rd(config: AEConfig, device: torch.device | str = "cpu",
     folder = run_dir(config.key())
     torch.manual_seed(config.seed)
     model = RateDistortionAE(config).to(device)
-    state = load_checkpoint(folder, map_location=device)
+    state = load_checkpoint(folder, map_location="cpu")  # weights: copied
     if state is None:
         state = _fit(model, config, device)
         save_checkpoint(folder, state)

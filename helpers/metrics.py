@@ -103,7 +103,7 @@ def _cached_classifier(dataset: str, device: torch.device,
     folder = run_dir({"experiment": f"classifier-{dataset}", "size": size,
                       **settings})
     model = Classifier().to(device)
-    state = load_checkpoint(folder, map_location=device)
+    state = load_checkpoint(folder, map_location="cpu")  # weights: copied
     if state is None:
         model = _train_classifier(dataset, settings, device)
         test_x, test_y = data.load(dataset, "test", device)

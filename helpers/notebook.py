@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .device import describe, resolve_device
+from .device import deterministic_kernels, describe, resolve_device
 from .profiles import resolve_profile
 
 
@@ -33,7 +33,9 @@ def seed_everything(seed: int) -> None:
 
 def setup(profile: str = "auto", device: str = "auto", seed: int = 0) -> Setup:
     """Resolve a notebook's parameters, seed RNGs and print what was chosen."""
-    run = Setup(resolve_profile(profile), resolve_device(device), int(seed))
+    resolved = resolve_device(device)
+    deterministic_kernels(resolved)
+    run = Setup(resolve_profile(profile, resolved), resolved, int(seed))
     seed_everything(run.seed)
     print(f"Run settings: {run}")
     return run

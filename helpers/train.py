@@ -20,7 +20,7 @@ from torch import nn
 from tqdm import tqdm
 
 from . import data, steps
-from .device import describe, native_bf16
+from .device import describe, native_bf16, rng_state, set_rng_state
 from .ema import WeightAverage, has_batchnorm, recompute_batchnorm
 from .experiments import (GANConfig, experiment_config, hash_fields,
                           parent_experiment)
@@ -86,20 +86,6 @@ def _check_finite(stats: torch.Tensor, first_step: int, epoch: int) -> None:
     raise NonFiniteLossError(
         f"Training stopped: a loss became NaN/inf at epoch {epoch}, step "
         f"{bad + 1}. Lower the learning rate or check the data scaling.")
-
-
-def _rng_state(device: torch.device) -> dict[str, torch.Tensor]:
-    state = {"cpu": torch.get_rng_state()}
-    if device.type == "cuda":
-        state["cuda"] = torch.cuda.get_rng_state(device)
-    return state
-
-
-def _set_rng_state(state: dict[str, torch.Tensor],
-                   device: torch.device) -> None:
-    torch.set_rng_state(state["cpu"].cpu())
-    if device.type == "cuda" and "cuda" in state:
-        torch.cuda.set_rng_state(state["cuda"].cpu(), device)
 
 
 @torch.inference_mode()
@@ -284,7 +270,9 @@ def _start(config: GANConfig, device: torch.device
     run = TrainedGAN(config, folder, gen, disc, new_history(), {},
                      fixed_noise,
                      generator_ema=None if ema is None else ema.model)
-    state = load_checkpoint(folder, map_location=device)
+    # to the CPU: history and snapshots stay CPU tensors; load_state_dict
+    # copies weights and optimiser moments onto the device
+    state = load_checkpoint(folder, map_location="cpu")
     if state is not None:
         _restore(run, state, opt_g, opt_d, ema, device)
     elif config.init_from:
@@ -337,7 +325,7 @@ def _state(run: TrainedGAN, opt_g: torch.optim.Optimizer,
              "discriminator": run.discriminator.state_dict(),
              "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
              "history": run.history, "snapshots": run.snapshots,
-             "rng": _rng_state(device)}
+             "rng": rng_state(device)}
     if ema is not None:
         state["ema"] = ema.state_dict()
         state["snapshots_ema"] = run.snapshots_ema
@@ -348,7 +336,7 @@ def _finished_parent(config: GANConfig,
                      device: torch.device) -> dict[str, Any]:
     """The last checkpoint of the finished run `config.init_from`, or a
     clear error that says how to train it."""
-    state, done = finished_checkpoint(runs_dir() / config.init_from, device)
+    state, done = finished_checkpoint(runs_dir() / config.init_from, "cpu")
     if state is None:
         parent = config.init_from.rsplit("-", 1)[0]
         raise FileNotFoundError(
@@ -386,5 +374,5 @@ def _restore(run: TrainedGAN, state: dict[str, Any],
     if ema is not None:
         ema.load_state_dict(state["ema"])
         run.snapshots_ema = state["snapshots_ema"]
-    _set_rng_state(state["rng"], device)
+    set_rng_state(state["rng"], device)
     run.start_epoch = run.epochs_done

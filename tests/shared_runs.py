@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 # The session's run cache: a fresh temporary folder (conftest.py at the
-# root) unless HW_RUNS_DIR was set before pytest started.
+# root), whatever HW_RUNS_DIR said before pytest started.
 SESSION_RUNS = Path(os.environ["HW_RUNS_DIR"])
 CLASSIFIERS = "classifier-*"
 

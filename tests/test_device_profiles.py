@@ -26,11 +26,48 @@ def test_unknown_device_names_the_choices():
         resolve_device("tpu")
 
 
-def test_profile_auto_follows_gpu(monkeypatch):
-    monkeypatch.setattr("helpers.profiles.gpu_available", lambda: False)
+def test_profile_auto_follows_the_resolved_device(monkeypatch):
+    """Issue 30: `auto` is full on a CUDA device only, not wherever a GPU
+    exists (DEVICE=cpu on a GPU box, or any Mac, started a `full` build)."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert resolve_profile("auto") == "quick"
-    monkeypatch.setattr("helpers.profiles.gpu_available", lambda: True)
+    assert resolve_profile("auto", "auto") == "quick"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert resolve_profile("auto") == "full"
+    assert resolve_profile("auto", "cuda") == "full"
+    assert resolve_profile("auto", torch.device("cuda")) == "full"
+    assert resolve_profile("auto", "cuda:1") == "full"
+    assert resolve_profile("auto", "cpu") == "quick"     # DEVICE=cpu, GPU box
+    assert resolve_profile("auto", torch.device("cpu")) == "quick"
+    assert resolve_profile("auto", "mps") == "quick"     # any Mac
+    assert resolve_profile("auto", torch.device("mps")) == "quick"
+    assert resolve_profile("quick", "cuda") == "quick"   # explicit wins
+    assert resolve_profile("full", "cpu") == "full"
+
+
+def test_auto_on_a_mac_is_quick(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert resolve_device("auto").type == "mps"
+    assert resolve_profile("auto", resolve_device("auto")) == "quick"
+
+
+def test_buildinfo_resolves_auto_for_the_device(monkeypatch, capsys):
+    from pathlib import Path
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "tools"))
+    import buildinfo
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    buildinfo.main("auto", "cpu", "0")
+    assert "\\newcommand{\\buildprofile}{quick (auto $\\to$ quick)}" \
+        in capsys.readouterr().out
+
+
+def test_cli_train_resolves_auto_for_the_device(monkeypatch, capsys):
+    from helpers import __main__ as cli
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(cli, "runs_of", lambda name, profile, seed: [])
+    assert cli.main(["train", "hw3_q3_dcgan", "--device", "cpu"]) == 0
+    assert "profile quick, cpu" in capsys.readouterr().out
 
 
 def test_unknown_profile_is_a_clear_error():

@@ -108,3 +108,16 @@ def test_wgan_gp_step_learns_and_updates_g_once_per_n_critic():
     mean, g_steps, c_steps = train_toy(config, 1_500)
     assert c_steps == 1_500 and g_steps == 1_500 // 5
     assert abs(mean - TARGET_MEAN) < 0.5, mean
+
+
+def test_knn_precision_and_recall_on_constructed_sets():
+    from helpers.metrics import precision_recall
+    real = torch.arange(10.0).unsqueeze(1)            # 0, 1, …, 9: radius 1
+    fake = torch.cat([torch.arange(5.0), 100 + torch.arange(5.0)]).unsqueeze(1)
+    precision, recall = precision_recall(real, fake, k=1)
+    # half the samples lie on the data; the data 0–4 and 5 (one step from
+    # the sample 4, inside its radius 1) are reached: 6 of 10
+    assert precision == pytest.approx(0.5)
+    assert recall == pytest.approx(0.6)
+    # the two are not symmetric: swapped arguments give other numbers
+    assert precision_recall(fake, real, k=1) == pytest.approx((0.6, 0.5))

@@ -293,3 +293,50 @@ def test_bf16_without_native_support_warns(runs_dir, monkeypatch):
                                            eval_samples=0, bf16=True)
     with pytest.warns(UserWarning, match="no native bf16"):
         train.train_gan(config, progress=False)
+
+
+def test_resumed_history_stays_on_the_cpu(runs_dir, monkeypatch):
+    """Issue 30: a checkpoint mapped to the device put the saved history on
+    it, and the loss plot's torch.cat of old and new epochs raised. Loads
+    mapped anywhere but "cpu" come back here with the history and snapshots
+    on the `meta` device, as a GPU's would."""
+    from helpers import plotting
+    real_load, seen = torch.load, []
+
+    def device_load(*args, **kwargs):
+        seen.append(kwargs.get("map_location"))
+        state = real_load(*args, **kwargs)
+        if not (isinstance(seen[-1], str) and seen[-1] == "cpu"):
+            for key in ("history", "snapshots"):
+                state[key] = _to_meta(state[key])
+        return state
+
+    real_epoch = train.run_epoch
+
+    def crash_in_epoch_2(*args, **kwargs):
+        if args[6] == 2:
+            raise KeyboardInterrupt
+        return real_epoch(*args, **kwargs)
+    monkeypatch.setattr(train, "run_epoch", crash_in_epoch_2)
+    with pytest.raises(KeyboardInterrupt):
+        train.train_gan(tiny_config(), progress=False)
+    monkeypatch.setattr(train, "run_epoch", real_epoch)
+    monkeypatch.setattr(torch, "load", device_load)
+    resumed = train.train_gan(tiny_config(), progress=False)
+    assert resumed.start_epoch == 1 and seen == ["cpu"]
+    assert [t.device.type for t in resumed.history["step_losses"]] \
+        == ["cpu", "cpu"]
+    assert {t.device.type for t in resumed.snapshots.values()} == {"cpu"}
+    plotting.loss_curves(resumed.history, "resumed")  # raised before
+    loaded = train.train_gan(tiny_config(), progress=False)  # complete
+    assert {t.device.type for t in loaded.history["step_losses"]} == {"cpu"}
+
+
+def _to_meta(value):
+    if isinstance(value, torch.Tensor):
+        return value.to("meta")
+    if isinstance(value, dict):
+        return {k: _to_meta(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_meta(v) for v in value]
+    return value

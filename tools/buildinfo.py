@@ -29,7 +29,7 @@ def tex_escape(text: str) -> str:
 
 
 def main(profile: str, device: str, seed: str) -> None:
-    resolved = resolve_profile(profile)
+    resolved = resolve_profile(profile, device)
     note = f" (auto $\\to$ {resolved})" if profile == "auto" else ""
     macros = {
         "buildprofile": f"{resolved}{note}",
