@@ -58,11 +58,8 @@ def test_same_seed_twice_gives_identical_losses(runs_dir, tmp_path_factory,
     assert sorted(first.snapshots) == [1, 2]
 
 
-def test_interrupted_then_resumed_equals_uninterrupted(runs_dir, monkeypatch,
-                                                       tmp_path_factory):
-    reference = train.train_gan(tiny_config(), progress=False)
-
-    monkeypatch.setenv("HW_RUNS_DIR", str(tmp_path_factory.mktemp("resume")))
+def interrupt_in_epoch_2(monkeypatch) -> None:
+    """Train the tiny run until a Ctrl-C in its second epoch."""
     real_epoch = train.run_epoch
 
     def crash_in_epoch_2(*args, **kwargs):
@@ -73,6 +70,14 @@ def test_interrupted_then_resumed_equals_uninterrupted(runs_dir, monkeypatch,
     with pytest.raises(KeyboardInterrupt):
         train.train_gan(tiny_config(), progress=False)
     monkeypatch.setattr(train, "run_epoch", real_epoch)
+
+
+def test_interrupted_then_resumed_equals_uninterrupted(runs_dir, monkeypatch,
+                                                       tmp_path_factory):
+    reference = train.train_gan(tiny_config(), progress=False)
+
+    monkeypatch.setenv("HW_RUNS_DIR", str(tmp_path_factory.mktemp("resume")))
+    interrupt_in_epoch_2(monkeypatch)
 
     resumed = train.train_gan(tiny_config(), progress=False)
     assert resumed.start_epoch == 1
@@ -311,16 +316,7 @@ def test_resumed_history_stays_on_the_cpu(runs_dir, monkeypatch):
                 state[key] = _to_meta(state[key])
         return state
 
-    real_epoch = train.run_epoch
-
-    def crash_in_epoch_2(*args, **kwargs):
-        if args[6] == 2:
-            raise KeyboardInterrupt
-        return real_epoch(*args, **kwargs)
-    monkeypatch.setattr(train, "run_epoch", crash_in_epoch_2)
-    with pytest.raises(KeyboardInterrupt):
-        train.train_gan(tiny_config(), progress=False)
-    monkeypatch.setattr(train, "run_epoch", real_epoch)
+    interrupt_in_epoch_2(monkeypatch)
     monkeypatch.setattr(torch, "load", device_load)
     resumed = train.train_gan(tiny_config(), progress=False)
     assert resumed.start_epoch == 1 and seen == ["cpu"]
