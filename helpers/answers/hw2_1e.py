@@ -315,8 +315,12 @@ def answer_rate_distortion(betas: Sequence[float], echo_rates: Sequence[float],
     vae = (f"the β-VAE's KL {rate_trend(vae_rates)}"
            + (f", below {COLLAPSED:g} nat (collapsed) at {beta_set(gone)}"
               if gone else ""))
-    return (f"**Answer (iii).** {equal_rate_verdict(equal_rate, tol)} "
-            f"{objective} {echo}; {vae}. {convergence(last_epoch_drop)}")
+    verdict = f"{equal_rate_verdict(equal_rate, tol)} {objective}"
+    caveat = convergence(last_epoch_drop)
+    settled = last_epoch_drop is None or converged(last_epoch_drop)
+    # an unconverged order is a provisional one: the caveat leads
+    first, then = (verdict, caveat) if settled else (caveat, verdict)
+    return f"**Answer (iii).** {first} {then} {echo}; {vae}."
 
 
 def answer_floor(course: FloorCourse, steps: int, share: float,
