@@ -137,8 +137,8 @@ def fid_leader(a_fids: Sequence[float], b_fids: Sequence[float]) -> Leader:
     every seed of the other ("overlap" otherwise); with one seed each, a
     ratio within ±SAME is a "tie"."""
     if min(len(a_fids), len(b_fids)) == 1:
-        return {"lower": "a", "higher": "b", "same": "tie"}[
-            compare(mean(a_fids) / mean(b_fids))]
+        return word(mean(a_fids) / mean(b_fids), lower="a", higher="b",
+                    same="tie")
     if max(a_fids) < min(b_fids):
         return "a"
     return "b" if max(b_fids) < min(a_fids) else "overlap"

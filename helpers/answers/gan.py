@@ -45,10 +45,9 @@ def spread(values: Sequence[float], k: int = decide.LAST_K) -> str:
 def ema_sentence(raw_fid: float, avg_fid: float) -> str:
     """Which of G and G_ema is closer to the data on FID (±SAME)."""
     ratio = avg_fid / raw_fid
-    which = {"lower": "G_ema is closer to the data than G",
-             "higher": "G is closer to the data than G_ema",
-             "same": "G and G_ema are about as close to the data"}[
-        decide.compare(ratio)]
+    which = decide.word(ratio, lower="G_ema is closer to the data than G",
+                        higher="G is closer to the data than G_ema",
+                        same="G and G_ema are about as close to the data")
     return (f"{which} (FID ratio G_ema/G {ratio:.2f}; within "
             f"{decide.percent(decide.SAME)} counts as the same).")
 
@@ -58,8 +57,8 @@ def sharper(a: dict[str, float], b: dict[str, float]) -> str:
     if min(a["precision"], b["precision"]) <= 0:
         return ("same" if a["precision"] == b["precision"]
                 else "a" if a["precision"] > b["precision"] else "b")
-    return {"higher": "a", "lower": "b", "same": "same"}[
-        decide.compare(a["precision"] / b["precision"])]
+    return decide.word(a["precision"] / b["precision"], lower="b",
+                       higher="a", same="same")
 
 
 def versus(a_name: str, a: dict[str, float], b_name: str,

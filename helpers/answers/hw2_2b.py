@@ -33,8 +33,8 @@ def vs_r1(wgan: dict[str, float], gan: dict[str, float],
 def equal_time(budget: float, gan_fid: float, gan_epoch: int,
                wgan_fid: float, wgan_epoch: int) -> str:
     """Who leads after the same seconds of training."""
-    which = {"lower": "WGAN-GP leads", "higher": "GAN + R1 leads",
-             "same": "the two are level"}[decide.compare(wgan_fid / gan_fid)]
+    which = decide.word(wgan_fid / gan_fid, lower="WGAN-GP leads",
+                        higher="GAN + R1 leads", same="the two are level")
     return (f"After the same {budget:.0f} s of training {which} (FID: "
             f"WGAN-GP {wgan_fid:.1f} at epoch {wgan_epoch}, GAN + R1 "
             f"{gan_fid:.1f} at epoch {gan_epoch}).")
@@ -45,21 +45,19 @@ def epoch_time(ratio: float, critic_steps: int) -> str:
     head = f"A WGAN-GP epoch takes {ratio:.2f}× as long as a GAN + R1 epoch"
     why = (f"both pay a double backward for their penalty on every critic "
            f"step and WGAN-GP updates G once per {critic_steps} of them")
-    return head + {
-        "lower": f": {why}.",
-        "higher": f", although {why}: the critic's own steps dominate here.",
-        "same": f", although {why}: generator updates are a small part of "
-                "an epoch.",
-    }[decide.compare(ratio)]
+    return head + decide.word(
+        ratio, lower=f": {why}.",
+        higher=f", although {why}: the critic's own steps dominate here.",
+        same=f", although {why}: generator updates are a small part of an "
+             "epoch.")
 
 
 def shown_generator(method: str, raw_fid: float, avg_fid: float) -> str:
     """Whether the pictures (of G) show the closer of G and G_ema."""
-    return f"For {method}, " + {
-        "lower": f"G_ema is closer to the data than the G shown (FID "
-                 f"{avg_fid:.1f} vs {raw_fid:.1f}).",
-        "higher": f"the G shown is closer to the data than G_ema (FID "
-                  f"{raw_fid:.1f} vs {avg_fid:.1f}).",
-        "same": f"G and G_ema are level (FID {raw_fid:.1f} vs "
-                f"{avg_fid:.1f}).",
-    }[decide.compare(avg_fid / raw_fid)]
+    return f"For {method}, " + decide.word(
+        avg_fid / raw_fid,
+        lower=f"G_ema is closer to the data than the G shown (FID "
+              f"{avg_fid:.1f} vs {raw_fid:.1f}).",
+        higher=f"the G shown is closer to the data than G_ema (FID "
+               f"{raw_fid:.1f} vs {avg_fid:.1f}).",
+        same=f"G and G_ema are level (FID {raw_fid:.1f} vs {avg_fid:.1f}).")
