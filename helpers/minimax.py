@@ -239,7 +239,7 @@ def plot_sweep(res: Sweep, derived: float, rho: NDArray, title: str,
     """Two panels: final log10 distance vs η, and empirical vs derived ρ."""
     import matplotlib.pyplot as plt
 
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 3.5))
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(6.4, 3.0))
     dist = np.clip(res.log10_dist, -clip, clip)
     ax0.plot(res.etas, dist, ".-", ms=3, lw=0.8, label="simulation")
     ax0.set_ylim(-clip * 1.05, clip * 1.05)
@@ -258,8 +258,8 @@ def plot_sweep(res: Sweep, derived: float, rho: NDArray, title: str,
             ax.axvline(float(res.boundary), color="C2", ls=":", lw=1.5,
                        label=f"empirical {float(res.boundary):.4g}")
         ax.set_xlabel(r"step size $\eta$")
-        ax.legend(fontsize=7, loc="upper left")
-    fig.suptitle(title, fontsize=10)
+        ax.legend(fontsize=8, loc="upper left")
+    fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -272,7 +272,7 @@ def plot_landscape(q: Quadratic, runs: list[tuple[str, NDArray]],
     """
     import matplotlib.pyplot as plt
 
-    fig = plt.figure(figsize=(9, 3.8))
+    fig = plt.figure(figsize=(6.4, 3.6))
     g = np.linspace(-box, box, 81)
     X, Y = np.meshgrid(g, g)
     ax = fig.add_subplot(1, 2, 1, projection="3d")
@@ -284,20 +284,21 @@ def plot_landscape(q: Quadratic, runs: list[tuple[str, NDArray]],
                 color=f"C{k}", label=lab)
     ax.set(xlabel="x", ylabel="y", zlabel="f")
     ax.view_init(elev=25, azim=-60)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=8, loc="upper left")
     ax = fig.add_subplot(1, 2, 2)
     cs = ax.contour(X, Y, q(X, Y), levels=15, cmap="coolwarm",
                     linewidths=0.7)
-    ax.clabel(cs, fontsize=6)
+    ax.clabel(cs, fontsize=8)
     for k, (lab, tr) in enumerate(runs):
         ax.plot(tr[:num_shown, 0], tr[:num_shown, 1], "o-", ms=2.5, lw=0.9,
                 label=lab, color=f"C{k}")
     ax.plot(0, 0, "k*", ms=9)
     ax.set(xlim=(-box, box), ylim=(-box, box), xlabel="x", ylabel="y",
            aspect="equal")
-    ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1))
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+    fig.legend(*ax.get_legend_handles_labels(), fontsize=8, ncol=3,
+               loc="lower center")
+    fig.suptitle(title, fontsize=9)
+    fig.tight_layout(rect=(0, 0.14, 1, 1))
     return fig
 
 
@@ -305,13 +306,13 @@ def plot_distances(runs: list[tuple[str, NDArray]], title: str):
     """|z_t| against t (log scale) for (label, (T+1, 2) trajectory) pairs."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(9, 3.2))
+    fig, ax = plt.subplots(figsize=(6.4, 2.8))
     for k, (lab, tr) in enumerate(runs):
         ax.semilogy(np.linalg.norm(tr, axis=-1), "o-" if k < 4 else "x--",
                     ms=2.5, lw=0.8, label=lab, color=f"C{k}")
     ax.set(xlabel="step t", ylabel="distance |z_t| to the saddle")
-    ax.legend(fontsize=7, ncol=2)
-    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, ncol=2)
+    ax.set_title(title, fontsize=9)
     return fig
 
 
@@ -321,7 +322,7 @@ def plot_boundary_vs_coupling(a: float, b: float, couplings: NDArray,
     import matplotlib.pyplot as plt
 
     c_fine = np.linspace(couplings.min(), couplings.max(), 601)
-    fig, ax = plt.subplots(figsize=(9, 3.2))
+    fig, ax = plt.subplots(figsize=(6.4, 2.8))
     ax.plot(c_fine, gda_step_bound(Quadratic(a, b, c_fine)),
             label=r"derived $\eta^*(c)$")
     ax.plot(couplings, empirical, "o", ms=4, label="empirical boundary")
@@ -329,7 +330,7 @@ def plot_boundary_vs_coupling(a: float, b: float, couplings: NDArray,
                label="c = |a − b|")
     ax.set(xlabel="coupling c", ylabel=r"largest stable $\eta$")
     ax.legend(fontsize=8)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=9)
     return fig
 
 
@@ -339,7 +340,7 @@ def plot_gd(etas: NDArray, growth: NDArray, predicted: NDArray,
     """Plain GD: measured vs predicted growth, and final log10 distance."""
     import matplotlib.pyplot as plt
 
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9, 3.5))
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(6.4, 3.0))
     ax0.plot(etas, growth, ".", ms=4, label="measured |y| factor")
     ax0.plot(etas, predicted, "-", lw=1, label="predicted 1 + 8η")
     ax0.set(xlabel="step size η", ylabel="growth of |y| per step")
@@ -352,7 +353,7 @@ def plot_gd(etas: NDArray, growth: NDArray, predicted: NDArray,
     ax1.set(xlabel="step size η",
             ylabel=f"log10 |z_T| (clipped at ±{clip:g})")
     ax1.legend(fontsize=8)
-    fig.suptitle(title, fontsize=10)
+    fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     return fig
 
@@ -363,7 +364,7 @@ def plot_escape(log10_dist: NDArray, shrink: float, grow: float,
     import matplotlib.pyplot as plt
 
     t = np.arange(log10_dist.size)
-    fig, ax = plt.subplots(figsize=(9, 3))
+    fig, ax = plt.subplots(figsize=(6.4, 2.6))
     ax.plot(t, log10_dist, label="simulated log10 |z_t|")
     ax.plot(t, t * np.log10(shrink), "--", lw=1,
             label=f"({shrink:.3g})^t along v₊")
@@ -371,5 +372,5 @@ def plot_escape(log10_dist: NDArray, shrink: float, grow: float,
             label=f"10^{eps_log10:g} · ({grow:.3g})^t along v₋")
     ax.set(xlabel="step t", ylabel="log10 |z_t|", ylim=(-25, 25))
     ax.legend(fontsize=8)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=9)
     return fig

@@ -2,6 +2,7 @@
 folder (never replacing a user's build/hw3.pdf), and every part is in it."""
 
 import json
+from html import unescape
 import os
 import re
 import shutil
@@ -109,6 +110,85 @@ def test_provenance_sits_in_the_appendix_not_on_page_one(smoke_build, name):
     assert re.search(r"^\s*A\s+Appendix: evidence", pdf_text(pdf), re.M)
     assert text.index("Appendix: evidence") < text.index("Reproducibility") \
         < text.index("profile smoke")
+
+
+# Pages a grader reads before the appendix (the issue's budgets): the whole
+# main text, and each part from its heading to the next heading of the same
+# or a higher level (or the appendix), in pages measured down the page.
+MAIN_PAGES = {"hw3": 10, "hw2": 18}
+PART_PAGES = {
+    "hw3": [("1 Understanding policy gradients", 2), ("2 Minimax optimisation", 3),
+            ("3 Generative models", 3)],
+    "hw2": [("1 Part 1: rate", 6), ("1.5 (e) Sampling from", 2),
+            ("2 Part 2 (a)", 2), ("3 Part 2 (b)", 2), ("4 Part 2 (c)", 2),
+            ("5 Part 2 (d)", 2), ("6 Part 2 (e)", 2)],
+}
+APPENDIX_HEADING = re.compile(r"^\s*([A-Z0-9.]+\s+)?Appendix\b", re.M)
+WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]*)</word>')
+PAGE = re.compile(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', re.S)
+
+
+def pdf_pages(path: Path) -> list[str]:
+    pages = pdf_text(path).split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def main_text_pages(pages: list[str]) -> int:
+    """Pages before the first page with an 'Appendix' heading line."""
+    return next((i for i, page in enumerate(pages)
+                 if i and APPENDIX_HEADING.search(page)), len(pages))
+
+
+def pdf_lines(path: Path) -> list[tuple[float, str]]:
+    """(position, text) of every line: position = page index (0-based) +
+    the line's height on the page as a fraction of the page."""
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lines = []
+    for index, (height, body) in enumerate(PAGE.findall(html)):
+        rows: dict[float, list[str]] = {}
+        for y, word in WORD.findall(body):
+            rows.setdefault(round(float(y), 1), []).append(unescape(word))
+        lines += [(index + y / float(height), " ".join(words))
+                  for y, words in sorted(rows.items())]
+    return lines
+
+
+def part_lengths(lines: list[tuple[float, str]], end: float,
+                 parts: list[tuple[str, int]]) -> dict[str, float]:
+    """Pages from each part's heading line to the next part heading of the
+    same or a higher level ('1.5 (e)' ends at '2 Part'), or to `end`."""
+    starts = {h: next(pos for pos, text in lines if text.startswith(h))
+              for h, _ in parts}
+    level = {h: h.split()[0].count(".") for h, _ in parts}
+    return {h: min([starts[k] for k, _ in parts if starts[k] > starts[h]
+                    and level[k] <= level[h]], default=end) - starts[h]
+            for h, _ in parts}
+
+
+def test_page_counting_on_a_made_up_document():
+    pages = ["1 Understanding policy gradients\n...", "2 Minimax optimisation",
+             "more", "3 Generative models\n", "x", "A Appendix: evidence",
+             "see Appendix A.1 for more"]
+    assert main_text_pages(pages) == 5
+    assert main_text_pages(pages[:5]) == 5
+    lines = [(0.1, "1 Understanding policy gradients"), (0.5, "1.1 (a) x"),
+             (1.6, "2 Minimax optimisation"), (3.9, "3 Generative models"),
+             (5.1, "A Appendix: evidence")]
+    assert part_lengths(lines, 5.0, PART_PAGES["hw3"]) == pytest.approx({
+        "1 Understanding policy gradients": 1.5, "2 Minimax optimisation": 2.3,
+        "3 Generative models": 1.1})
+
+
+@pytest.mark.parametrize("name", ["hw3", "hw2"])
+def test_main_text_fits_its_page_budget(smoke_build, name):
+    pdf = smoke_build / f"{name}.pdf"
+    main = main_text_pages(pdf_pages(pdf))
+    assert main <= MAIN_PAGES[name], f"{name}.pdf: {main} pages before the appendix"
+    lengths = part_lengths(pdf_lines(pdf), float(main), PART_PAGES[name])
+    over = {h: round(n, 2) for h, n in lengths.items()
+            if n > dict(PART_PAGES[name])[h]}
+    assert not over, f"{name}.pdf: parts over their page budget: {over}"
 
 
 def test_hw3_pdf_has_figures(smoke_hw3_pdf):

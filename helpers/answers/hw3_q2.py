@@ -1,5 +1,7 @@
 """HW3 Q2: gradient descent–ascent on quadratic and bilinear games."""
 
+from collections.abc import Sequence
+
 from ..decide import ROUNDING
 
 
@@ -65,3 +67,58 @@ def escape(log_min: float, log_end: float, t_min: int, steps: int) -> str:
                 "unstable to perturbations in practice.")
     return (f"Within {steps} steps the distance has not grown tenfold from "
             "its minimum, so this run shows no escape at this horizon.")
+
+
+def gda_runs(etas: Sequence[float], factors: Sequence[float],
+             predicted: Sequence[float]) -> str:
+    """GDA's measured per-step factor of x for each η, with what it means
+    (monotone or oscillating convergence, one step, divergence)."""
+    def what(f: float) -> str:
+        if abs(f) >= 1:
+            return "diverges"
+        if abs(f) <= ROUNDING:
+            return "lands on the saddle"
+        return ("converges monotonically" if f > 0 else
+                "converges while jumping across the saddle")
+
+    def listed(words: Sequence[str]) -> str:
+        return (", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1
+                else words[0])
+
+    return (f"At η = {listed([f'{e:g}' for e in etas])} GDA multiplies $z$ "
+            f"by {listed([f'${f:.3g}$' for f in factors])} per step (closed "
+            f"form $1-8\\eta$: {', '.join(f'${p:.3g}$' for p in predicted)}):"
+            f" it {listed([what(f) for f in factors])}.")
+
+
+def boundary(largest: float, next_eta: float, next_converges: bool,
+             derived: float, spacing: float, num_etas: int,
+             num_points: int) -> str:
+    """(c) in numbers: does the derived η* lie between the largest
+    converging grid step size and the next one?"""
+    nxt = (f"the next, η = {next_eta:.4g}, "
+           + ("converges too" if next_converges else "diverges"))
+    head = (f"Over {num_etas} step sizes and {num_points} random starts, "
+            f"GDA converges from every start up to η = {largest:.4g} and "
+            f"{nxt}; the derived bound η* = {derived:.4g} ")
+    if largest <= derived < next_eta and not next_converges:
+        return head + ("lies between them: simulation and theory agree "
+                       f"(grid spacing {spacing:.2g}).")
+    return head + (f"does not lie between them (grid spacing {spacing:.2g}): "
+                   "simulation and theory disagree.")
+
+
+# GD from y₀ = 0 counts as converged when |z_T| < CONVERGED·|z_0|.
+CONVERGED = 1e-6
+
+
+def gd_special(dist_start: float, dist_end: float, steps: int) -> str:
+    """The special case y₀ = 0 of plain GD: did it converge?"""
+    ratio = dist_end / dist_start
+    if ratio < CONVERGED:
+        return (f"from $y_0 = 0$ it converges to the saddle "
+                f"($|z|$ = {dist_end:.2g} after {steps} steps), the special "
+                "case of (d).")
+    return (f"from $y_0 = 0$ it does not converge ($|z|$ = {dist_end:.2g} "
+            f"after {steps} steps, {ratio:.2g} of the start), contrary to the "
+            "special case of (d).")
