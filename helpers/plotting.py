@@ -1,8 +1,16 @@
-"""Figures: sample grids, fixed-noise snapshots over epochs, loss curves."""
+"""Figures: sample grids, fixed-noise snapshots over epochs, loss curves.
+
+The PDF scales a figure to the text width (about 6.3 in), so the figures
+here are at most WIDTH inches wide with text of 8 pt or more, and put at
+most two panels of curves side by side.
+"""
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.ticker import MaxNLocator
+
+WIDTH = 6.5   # inches: about the PDF's text width, so fonts keep their size
 
 
 def style() -> None:
@@ -27,14 +35,47 @@ def tile(images: torch.Tensor, ncol: int) -> np.ndarray:
 
 def snapshot_grid(snapshots: dict[int, torch.Tensor], epochs: list[int],
                   title: str, ncol: int = 4) -> plt.Figure:
-    """One panel per epoch, each the same fixed-noise batch."""
-    fig, axes = plt.subplots(1, len(epochs), figsize=(3.2 * len(epochs), 3.4),
+    """One panel per epoch, each the same fixed-noise batch (the row fits
+    WIDTH inches)."""
+    side = min(3.2, WIDTH / len(epochs))
+    fig, axes = plt.subplots(1, len(epochs), figsize=(side * len(epochs),
+                                                      side + 0.6),
                              squeeze=False)
     for ax, epoch in zip(axes[0], epochs):
         ax.imshow(tile(snapshots[epoch], ncol), cmap="gray", vmin=0, vmax=255)
-        ax.set_title(f"epoch T = {epoch}")
+        ax.set_title(f"epoch T = {epoch}", fontsize=9)
         ax.axis("off")
-    fig.suptitle(title)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def sample_rows(panels: dict[str, dict[str, torch.Tensor]], title: str,
+                per_row: int = 8) -> plt.Figure:
+    """At most two mosaics side by side, WIDTH inches in all; in each, one
+    labelled row of the first `per_row` images (N, H, W) of every entry
+    (e.g. a generator's fixed-noise samples, one row per epoch)."""
+    if not 1 <= len(panels) <= 2:
+        raise ValueError("sample_rows draws one or two panels")
+    rows = max(len(entries) for entries in panels.values())
+    label = 0.9 if len(panels) == 1 else 0.75   # inches for the row labels
+    side = (WIDTH / len(panels) - label) / per_row
+    fig, axes = plt.subplots(1, len(panels), squeeze=False,
+                             figsize=(WIDTH, side * rows + 0.75))
+    for ax, (name, entries) in zip(axes[0], panels.items()):
+        images = torch.cat([torch.as_tensor(x).cpu()[:per_row]
+                            for x in entries.values()])
+        h = images.shape[1]
+        ax.imshow(tile(images, per_row), cmap="gray", vmin=0, vmax=255)
+        ax.set_yticks([(h + 1) * r + h / 2 for r in range(len(entries))],
+                      list(entries), fontsize=8)
+        ax.set_xticks([])
+        ax.tick_params(length=0)
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        ax.set_title(name, fontsize=9)
+    fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -52,21 +93,21 @@ def loss_curves(history: dict[str, list], title: str,
     steps = torch.cat(history["step_losses"]).numpy()
     per_epoch = len(history["step_losses"][0])
     window = max(1, per_epoch // 4)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.5))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(WIDTH, 3.0))
     for col, label in enumerate(labels):
         curve = smooth(steps[:, col], window)
         x = (np.arange(len(curve)) + window) / per_epoch
         ax1.plot(x, curve, label=f"{label} loss")
-    ax1.set(xlabel="epoch", ylabel="BCE loss",
-            title=f"losses (moving average over {window} steps)")
-    ax1.legend()
+    ax1.set(xlabel="epoch", ylabel="BCE loss")
+    ax1.set_title(f"losses (moving average, {window} steps)", fontsize=9)
+    ax1.legend(fontsize=8)
     epochs = np.arange(1, len(history["d_real"]) + 1)
     ax2.plot(epochs, history["d_real"], "o-", label="mean σ(D(x)), real")
     ax2.plot(epochs, history["d_fake"], "s-", label="mean σ(D(G(z))), fake")
-    ax2.set(xlabel="epoch", ylabel="probability", ylim=(0, 1),
-            title="discriminator outputs per epoch")
-    ax2.legend()
-    fig.suptitle(title)
+    ax2.set(xlabel="epoch", ylabel="probability", ylim=(0, 1))
+    ax2.set_title("discriminator outputs per epoch", fontsize=9)
+    ax2.legend(fontsize=8)
+    fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -83,8 +124,18 @@ def metric_curves(histories: dict[str, dict[str, list]], title: str,
                   keys: tuple[str, ...] = ("fid", "precision", "recall",
                                            "coverage")) -> plt.Figure:
     """Per-epoch values (metrics or mean losses) of one or more runs; the
-    real-data floor (train vs test on the same metric) as a dashed line."""
-    fig, axes = plt.subplots(1, len(keys), figsize=(3.1 * len(keys), 3.2))
+    real-data floor (train vs test on the same metric) as a dashed line.
+    Two panels per row, one legend below them all."""
+    ncols = min(2, len(keys))
+    nrows = -(-len(keys) // ncols)
+    entries = len(histories) + bool(floor)
+    legend_rows = -(-entries // 3)
+    height = 2.4 * nrows + 0.4 + 0.2 * legend_rows
+    fig, axes = plt.subplots(nrows, ncols, figsize=(WIDTH, height),
+                             squeeze=False)
+    for ax in axes.flat[len(keys):]:
+        ax.set_visible(False)
+    axes = axes.flat[:len(keys)]
     # one epoch per run: a curve would be one dot hidden under the next run's,
     # so each run gets its own column instead
     one_epoch = all(len(hist[keys[0]]) == 1 for hist in histories.values())
@@ -97,18 +148,20 @@ def metric_curves(histories: dict[str, dict[str, list]], title: str,
         if floor and key in floor:
             ax.axhline(floor[key], color="k", ls="--", lw=1,
                        label="real data (train vs test)")
-        ax.set(xlabel="run (after 1 epoch)" if one_epoch else "epoch",
-               title=METRIC_LABELS[key])
+        ax.set(xlabel="run (after 1 epoch)" if one_epoch else "epoch")
+        ax.set_title(METRIC_LABELS.get(key, key), fontsize=9)
         if one_epoch:
             ax.set_xticks([])
             ax.set_xlim(-0.5, len(histories) - 0.5)
         if key == "fid":
             ax.set_yscale("log")
+        if not one_epoch:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     # one legend for all panels, below them, so no curve is hidden by it
     handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
-    fig.suptitle(title)
-    fig.tight_layout(rect=(0, 0.09, 1, 1))
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels),
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, (0.02 + 0.2 * legend_rows) / height, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=min(3, len(labels)),
                fontsize=8, frameon=False)
     return fig
 
@@ -120,7 +173,8 @@ def metric_vs_time(histories: dict[str, dict[str, list]], title: str,
     for label, hist in histories.items():
         ax.plot(np.cumsum(hist["seconds"]), hist[key], "o-", ms=3,
                 label=label)
-    ax.set(xlabel="training time (s)", title=f"{METRIC_LABELS[key]} — {title}")
+    ax.set(xlabel="training time (s)")
+    ax.set_title(f"{METRIC_LABELS[key]} — {title}", fontsize=9)
     if key == "fid":
         ax.set_yscale("log")
     ax.legend(fontsize=8)
@@ -131,108 +185,15 @@ def metric_vs_time(histories: dict[str, dict[str, list]], title: str,
 def class_histograms(fractions: dict[str, list[float]],
                      title: str) -> plt.Figure:
     """Share of samples the classifier assigns to each digit, per source."""
-    fig, ax = plt.subplots(figsize=(9, 3))
+    fig, ax = plt.subplots(figsize=(WIDTH, 2.8))
     width = 0.8 / len(fractions)
     for k, (label, values) in enumerate(fractions.items()):
         ax.bar(np.arange(10) + (k - (len(fractions) - 1) / 2) * width,
                values, width, label=label)
     ax.axhline(0.1, color="k", ls=":", lw=1)
     ax.set(xticks=range(10), xlabel="predicted class",
-           ylabel="share of samples", title=title)
+           ylabel="share of samples")
+    ax.set_title(title, fontsize=9)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def truncation_curves(depths: np.ndarray, panels: dict[str, dict[str, np.ndarray]],
-                      bounds: dict[str, np.ndarray], floor: float,
-                      title: str) -> plt.Figure:
-    """HW2 1e: measured max |z_K − z_∞| per depth K (solid, one line per
-    s_max) and its bound (dashed, same colour), log scale; one panel each."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.6),
-                             sharey=True, squeeze=False)
-    for ax, (name, errors) in zip(axes[0], panels.items()):
-        for color, (label, err) in zip(plt.cm.viridis(
-                np.linspace(0, 0.85, len(errors))), errors.items()):
-            shown = np.where(err > 0, err, np.nan)  # exact zeros: off the log axis
-            ax.semilogy(depths, shown, color=color, label=label)
-            ax.semilogy(depths, bounds[label], color=color, ls="--", lw=1)
-        ax.axhline(floor, color="k", ls=":", lw=1,
-                   label="float32 rounding, eps·max|m|")
-        ax.set(xlabel="recursion depth K (terms kept)", title=name)
-        ax.set_ylim(bottom=floor * 1e-13)  # the bounds go far below float64
-    axes[0][0].set_ylabel("max over the batch of |z_K − z_∞|")
-    axes[0][0].legend(fontsize=8, title="solid: measured; dashed: bound",
-                      title_fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
-
-def estimates_versus_n(sizes: list[int],
-                       panels: dict[str, dict[str, np.ndarray]],
-                       exact: dict[str, float], title: str) -> plt.Figure:
-    """HW2 1e: mean ± std over repeats of estimates (sizes, repeats) against
-    the sample size n (log axis), the exact value dashed; one panel each."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.6),
-                             squeeze=False)
-    for ax, (name, lines) in zip(axes[0], panels.items()):
-        for k, (label, est) in enumerate(lines.items()):
-            shift = 1 + 0.04 * (k - (len(lines) - 1) / 2)  # keep bars apart
-            ax.errorbar(np.asarray(sizes) * shift, est.mean(1), est.std(1, ddof=1),
-                        marker="o", ms=4, capsize=3, label=label)
-        ax.axhline(exact[name], color="k", ls="--", lw=1,
-                   label="−E log|det S(x)| (quadrature)")
-        ax.set(xscale="log", xlabel="sample size n", ylabel="I(x; z) (nats)",
-               title=name)
-        ax.set_xticks(sizes, [f"{n:,}" for n in sizes], fontsize=8)
-        ax.minorticks_off()
-        ax.legend(fontsize=8)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
-
-def rate_distortion(curves: dict[str, tuple[list[float], np.ndarray,
-                                             np.ndarray]],
-                    title: str) -> plt.Figure:
-    """HW2 1e: distortion against rate, one curve per model through the
-    seed means, each seed a faint dot, error bars ± the seed std (with
-    several seeds); points labelled with β.
-    `curves`: label → (betas, rates (seeds, β), distortions (seeds, β))."""
-    fig, ax = plt.subplots(figsize=(6.5, 4))
-    for (label, (betas, rates, dists)), marker in zip(curves.items(), "os^v"):
-        rates, dists = np.atleast_2d(rates), np.atleast_2d(dists)
-        r, d = rates.mean(0), dists.mean(0)
-        many = len(rates) > 1
-        line = ax.errorbar(r, d, xerr=rates.std(0, ddof=1) if many else None,
-                           yerr=dists.std(0, ddof=1) if many else None,
-                           marker=marker, capsize=3, label=label)
-        if many:
-            ax.scatter(rates.ravel(), dists.ravel(), s=8, alpha=0.35,
-                       color=line[0].get_color())
-        for b, x, y in zip(betas, r, d):
-            ax.annotate(f"β={b:g}", (x, y), textcoords="offset points",
-                        xytext=(4, 4), fontsize=7)
-    ax.set(xlabel="rate R (nats per image)",
-           ylabel="distortion D = −log p(x|z) (nats per image)", title=title)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def ablation_bars(gaps: dict[str, float], tol: float,
-                  title: str) -> plt.Figure:
-    """HW2 1e: Δ = (D + βR)_Echo − (D + βR)_β-VAE per change to the set-up,
-    one bar each (negative: Echo ahead), the tie margin shaded."""
-    names = list(gaps)[::-1]
-    fig, ax = plt.subplots(figsize=(6.5, 0.45 * len(names) + 1.2))
-    vals = [gaps[n] for n in names]
-    ax.barh(names, vals, color=["C0" if v < 0 else "C3" for v in vals])
-    ax.axvspan(-tol, tol, color="0.85", zorder=0, label=f"tie ±{tol:.1f}")
-    ax.axvline(0, color="k", lw=0.8)
-    ax.set(xlabel="Δ = Echo's D + βR − β-VAE's D + βR (nats; < 0: Echo "
-           "ahead)", title=title)
-    ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     return fig

@@ -63,7 +63,7 @@ def test_a_critic_gets_no_loss_test():
     c = decide.collapse_tests(critic, bce=False)
     assert not c.collapsed and not c.loss_tested
     text = gan.collapse_sentence(c, "WGAN-GP")
-    assert text.startswith("WGAN-GP did not collapse: the samples use")
+    assert text.startswith("WGAN-GP does not collapse: the samples use")
     assert "discriminator" not in text
     few = decide.collapse_tests(hist([-2.0], [0.2]), bce=False)
     assert few.collapsed and "coverage 0.20" in gan.collapse_sentence(
@@ -82,14 +82,28 @@ def test_collapse_sentence_words_each_outcome():
     above = D_WINS * 1.1
     ok = gan.collapse_sentence(decide.collapse_tests(
         hist([0.5, above], [0.9, 0.9])), "Training")
-    assert ok.startswith("Training did not collapse") and "2 epochs" in ok
-    both = gan.collapse_sentence(decide.collapse_tests(
-        hist([0.5, D_WINS / 2], [0.9, 0.3])), "GAN")
-    assert both.startswith("GAN collapsed") and "from epoch 2" in both
-    assert "coverage 0.30" in both
-    low = gan.collapse_sentence(decide.collapse_tests(
-        hist([above], [0.93], recall=0.04)), "GAN + R1")
-    assert "did not collapse" in low and "low quality, not collapse" in low
+    assert ok.startswith("Training does not collapse") and "2 epochs" in ok
+    both = decide.collapse_tests(hist([0.5, D_WINS / 2], [0.9, 0.3]))
+    text = gan.collapse_sentence(both, "GAN")
+    assert text.startswith("GAN collapses") and "from epoch 2" in text
+    assert "coverage 0.30" in text
+    low = decide.collapse_tests(hist([above], [0.93], recall=0.04))
+    text = gan.collapse_sentence(low, "GAN + R1")
+    assert "does not collapse" in text and "low quality, not collapse" in text
+    assert "low quality" not in gan.collapse_sentence(low, "G", quality=False)
+    # the short clause for the parts that refer to the tests
+    assert gan.collapse_clause(both) == (
+        "collapses (the discriminator wins from epoch 2, coverage 0.30 < 0.5)")
+    assert gan.collapse_clause(decide.collapse_tests(
+        hist([above], [0.3]))) == "collapses (coverage 0.30 < 0.5)"
+    assert gan.collapse_clause(low) == "does not (coverage 0.93 ≥ 0.5)"
+
+
+def test_collapse_tests_are_stated_from_the_thresholds():
+    text = gan.collapse_tests_text()
+    assert f"below {D_WINS} in some epoch" in text
+    assert f"below {FEW_MODES}, i.e. about 3.2 equally used classes" in text
+    assert f"Recall below {LOW_RECALL}" in text
 
 
 def test_fid_leader_every_outcome():
@@ -120,6 +134,11 @@ def test_versus_explains_a_clash_of_fid_and_precision():
                                    "a")
     assert "eye" in gan.versus("a", blank, "b", scores(50.0), "a")
     assert "seeds overlapping" in gan.versus("a", sharp, "b", broad, "overlap")
+    # the reason FID can side against precision: only where asked for
+    short = gan.versus("WGAN-GP", broad, "GAN + R1", sharp, "a", explain=False)
+    assert short.endswith("coverage 0.90 vs 0.80).") and "FID, a" not in short
+    assert gan.versus("WGAN-GP", narrow, "GAN + R1", sharp, "a",
+                      explain=False).endswith("coverage 0.70 vs 0.80).")
 
 
 def test_2b_verdicts_word_both_outcomes():
@@ -128,13 +147,18 @@ def test_2b_verdicts_word_both_outcomes():
     text = b2.vs_regular(scores(30.0), scores(90.0), 3, ok, bad)
     assert text.startswith("At epoch 3, WGAN-GP is closer to the data than "
                            "the regular GAN")
-    assert "The regular GAN collapsed" in text
-    assert "WGAN-GP did not collapse" in text
+    assert ("By the collapse tests of 2a, the regular GAN collapses (the "
+            "discriminator wins from epoch 1, coverage 0.20 < 0.5) and WGAN-GP "
+            "does not (coverage 0.90 ≥ 0.5).") in text
     worse = b2.vs_regular(scores(90.0), scores(30.0), 3, bad, ok)
     assert "the regular GAN is closer to the data than WGAN-GP" in worse
-    assert "WGAN-GP collapsed" in worse
+    assert "the regular GAN does not (" in worse
+    assert "WGAN-GP collapses (" in worse
     r1 = b2.vs_r1(scores(30.0), scores(40.0), [29.0, 31.0], [39.0, 41.0], 6)
     assert "(means over 2 seeds)" in r1 and "WGAN-GP is closer" in r1
+    clash = b2.vs_r1(scores(30.0, precision=0.5, recall=0.4),
+                     scores(40.0, precision=0.8), [30.0], [40.0], 6)
+    assert "The eye may disagree" in clash and "FID, a distance" not in clash
     assert "GAN + R1 leads" in b2.equal_time(100, 30.0, 6, 40.0, 2)
     assert "WGAN-GP leads" in b2.equal_time(100, 40.0, 6, 30.0, 2)
     assert "level" in b2.equal_time(100, 40.0, 6, 40.2, 2)
@@ -146,15 +170,48 @@ def test_2b_verdicts_word_both_outcomes():
     assert "level" in b2.shown_generator("GAN", 40, 40.2)
 
 
+REAL = scores(40.0, precision=0.85, recall=0.85, coverage=1.0)
+
+
 def test_2a_answer_names_both_recipes_and_the_epochs():
     bad = decide.collapse_tests(hist([0.5, 0.5, D_WINS / 2], [0.9, 0.5, 0.2]))
     ok = decide.collapse_tests(hist([0.5] * 3, [0.9] * 3))
-    text = a2.answer(bad, ok, 1900.0, 500.0)
-    assert text.startswith("The assignment’s recipe (no R1) collapsed")
-    assert "With the R1 penalty (γ = 10) it did not collapse" in text
-    assert "after 3 epochs each" in text and "FID 1900.0 without" in text
+    text = a2.answer(bad, ok, scores(1900.0), scores(500.0), REAL)
+    assert text.startswith("After 3 epochs each, the assignment’s recipe "
+                           "(no R1) collapses")
+    assert "With the R1 penalty the GAN does not collapse" in text
+    assert text.endswith("R1 lowers FID from 1900.0 to 500.0.")
     longer = decide.collapse_tests(hist([0.5] * 6, [0.9] * 6))
-    assert "after 3 and 6 epochs" in a2.answer(bad, longer, 1.0, 2.0)
+    assert a2.answer(bad, longer, scores(1.0), scores(2.0), REAL).startswith(
+        "After 3 and 6 epochs")
+    assert "R1 raises FID from 1.0 to 2.0" in a2.answer(
+        bad, longer, scores(1.0), scores(2.0), REAL)
+    assert "R1 leaves FID about where it is" in a2.answer(
+        bad, ok, scores(50.0), scores(50.5), REAL)
+    # low recall is worded once, as quality, not inside the collapse verdict
+    low = decide.collapse_tests(hist([0.5] * 3, [0.9] * 3, recall=0.01))
+    text = a2.answer(bad, low, scores(1900.0), scores(500.0, recall=0.01),
+                     REAL)
+    assert text.count("low quality") == 1
+
+
+def test_2a_quality_words_each_outcome():
+    lo = 0.6 * a2.NEAR                   # a fraction of real data's score
+    def q(p, r):
+        return a2.quality("G", scores(50.0, precision=p * 0.85,
+                                      recall=r * 0.85), REAL)
+    assert "close to the data on both k-NN scores" in q(1.0, 1.0)
+    assert "fall short of the data on both" in q(lo, lo)
+    assert "diverse but often unlike any test digit" in q(lo, 1.0)
+    assert "cover only part of the test set's variety" in q(1.0, lo)
+    assert "low quality (recall below" in a2.quality(
+        "G", scores(50.0, recall=LOW_RECALL / 2), REAL)
+    # both sides of NEAR
+    assert "close to the data" in q(1.01 * a2.NEAR, 1.01 * a2.NEAR)
+    assert "diverse but" in q(0.99 * a2.NEAR, 1.01 * a2.NEAR)
+    assert "cover only part" in q(1.01 * a2.NEAR, 0.99 * a2.NEAR)
+    assert q(1.0, 1.0).startswith("G's samples are close") and \
+        "FID 50.0 against 40.0" in q(1.0, 1.0)
 
 
 def test_ema_sentence_both_ways():

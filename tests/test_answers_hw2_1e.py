@@ -154,7 +154,8 @@ def test_acts_through_every_outcome():
 
 def test_answer_truncation_every_outcome():
     ok = a.answer_truncation(0.98, [24, 74], [24, 79], 6.4e-7, 2.0e-7)
-    assert ok.startswith("**Answer (i).** echo_depth's K is enough")
+    assert ok.startswith("**Answer (i).** My depth K is enough in every "
+                         "case I tried")
     assert "never exceeds" in ok and "3.2×" in ok and sentences(ok) <= 4
     short = a.answer_truncation(0.98, [80], [79], 6.4e-7, 2.0e-7)
     assert "NOT enough" in short

@@ -343,3 +343,47 @@ def test_training_records_rate_and_scale_against_steps(runs_dir):
     assert all(d > 0 for d in run.trace["distortion"])
     # loaded from the cache: the same trace
     assert ae.train_rd(cfg, "cpu", num_test=100).trace == run.trace
+
+
+def test_echo_figures_are_readable_in_the_pdf():
+    """Every 1e figure: at most helpers.echo_plots.WIDTH inches wide, at most
+    two panels side by side, no text under SMALL pt (the PDF shows a figure
+    at about 5.8 in, so this keeps every label at 7.7 pt or more)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    from helpers import echo_plots as ep
+    from helpers.plotting import style
+    style()
+    depths = np.arange(1, 51)
+    errs = {f"s_max = {s}": s ** depths for s in (0.5, 0.8)}
+    rng = np.random.default_rng(0)
+    est = {"batch": rng.normal(1.2, 0.05, (3, 4)),
+           "independent": rng.normal(1.2, 0.05, (3, 4))}
+    trace = {"step": [1, 2, 3], "rate": [9.0, 7.0, 6.0],
+             "distortion": [300.0, 250.0, 240.0], "scale": [0.5, 0.9, 0.99]}
+    figures = [
+        ep.truncation_curves(depths, {"a": errs, "b": errs}, errs, 1e-7, "t"),
+        ep.estimates_versus_n([250, 500, 1000], {"1-D": est, "2-D": est},
+                              {"1-D": 1.29, "2-D": 2.58}, "t"),
+        ep.rate_distortion({"Echo": ([0.5, 1.0], np.array([[6.0, 5.8]]),
+                                     np.array([[230.0, 228.0]]))}, "t"),
+        ep.ablation_bars({"paper set-up": -90.0, "lr": 1.4}, 1.0, "t"),
+        ep.training_traces({"Echo": trace}, {"β-VAE": trace}, 5.74, "t"),
+    ]
+    for fig in figures:
+        assert fig.get_figwidth() <= ep.WIDTH
+        rows = {}
+        for ax in fig.axes:
+            if ax.get_visible() and ax.axison:
+                y = round(ax.get_position().y0, 2)
+                rows[y] = rows.get(y, 0) + 1
+        assert max(rows.values()) <= 2, rows
+        fig.canvas.draw()
+        small = [t.get_text() for t in fig.findobj(Text)
+                 if t.get_visible() and t.get_text().strip()
+                 and t.get_fontsize() < ep.SMALL]
+        assert not small, small
+        plt.close(fig)

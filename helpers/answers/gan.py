@@ -2,6 +2,7 @@
 weight average G_ema, and two generators compared on their scores."""
 
 from collections.abc import Sequence
+from math import exp
 
 from .. import decide
 from ..decide import D_WINS, FEW_MODES, LOW_RECALL, Collapse
@@ -12,28 +13,66 @@ def classes(coverage: float) -> str:
     return f"about {10 ** coverage:.1f} equally used classes"
 
 
-def collapse_sentence(c: Collapse, name: str) -> str:
-    """Did the run collapse (loss or class test), and is its recall low?"""
+def collapse_tests_text() -> str:
+    """What the collapse tests are, for the one place a homework states
+    them (HW2 2a; the other parts refer to it)."""
+    return (f"*Collapse tests.* A run collapses when the discriminator wins "
+            f"outright (its mean BCE falls below {D_WINS} in some epoch, "
+            f"as when σ(D) > {exp(-D_WINS / 2):.3f} on real and < "
+            f"{1 - exp(-D_WINS / 2):.3f} on generated images, so G "
+            f"gets almost no gradient) or when its samples use few classes "
+            f"(class coverage, the entropy of a small MNIST classifier's "
+            f"predicted digits over log 10, below {FEW_MODES}, i.e. "
+            f"{classes(FEW_MODES)} or fewer). Recall below {LOW_RECALL} "
+            f"at a higher coverage is low quality, not collapse. Quality is "
+            f"scored against the MNIST test set with the same classifier's "
+            f"features: FID, and k-NN precision (the share of samples near "
+            f"some test image) and recall (the share of test images near "
+            f"some sample).")
+
+
+def _reasons(c: Collapse) -> list[str]:
+    """Why a run counts as collapsed (empty when it does not)."""
+    why = []
+    if c.d_wins:
+        why.append(f"the discriminator wins outright from epoch "
+                   f"{c.d_wins_at} (mean loss below {D_WINS})")
+    if c.few_modes:
+        why.append(f"its samples use {classes(c.coverage)} (coverage "
+                   f"{c.coverage:.2f} < {FEW_MODES})")
+    return why
+
+
+def collapse_sentence(c: Collapse, name: str, quality: bool = True) -> str:
+    """Does the run collapse (loss or class test), and (with `quality`) is
+    its recall low?"""
     if c.collapsed:
-        why = []
-        if c.d_wins:
-            why.append(f"the discriminator wins outright from epoch "
-                       f"{c.d_wins_at} (mean loss below {D_WINS})")
-        if c.few_modes:
-            why.append(f"its samples use {classes(c.coverage)} (coverage "
-                       f"{c.coverage:.2f} < {FEW_MODES})")
-        text = f"{name} collapsed: " + " and ".join(why) + "."
+        text = f"{name} collapses: " + " and ".join(_reasons(c)) + "."
     else:
         loss = (f"the discriminator loss stays above {D_WINS} in all "
                 f"{c.epochs} epochs and " if c.loss_tested else "")
-        text = (f"{name} did not collapse: {loss}the samples use "
+        text = (f"{name} does not collapse: {loss}the samples use "
                 f"{classes(c.coverage)} (coverage {c.coverage:.2f} ≥ "
                 f"{FEW_MODES}).")
-    if c.low_recall and not c.few_modes:
+    if quality and c.low_recall and not c.few_modes:
         text += (f" Its recall is low ({c.recall:.3f} < {LOW_RECALL}) at "
                  "that coverage: the samples span the classes but few lie "
                  "near a test image, which is low quality, not collapse.")
     return text
+
+
+def collapse_clause(c: Collapse) -> str:
+    """'collapses (coverage 0.00 < 0.5)' or 'does not (coverage 0.91 ≥
+    0.5)': a run's verdict in a few words, for a part that refers to the
+    tests stated once."""
+    if not c.collapsed:
+        return f"does not (coverage {c.coverage:.2f} ≥ {FEW_MODES})"
+    why = []
+    if c.d_wins:
+        why.append(f"the discriminator wins from epoch {c.d_wins_at}")
+    if c.few_modes:
+        why.append(f"coverage {c.coverage:.2f} < {FEW_MODES}")
+    return "collapses (" + ", ".join(why) + ")"
 
 
 def spread(values: Sequence[float], k: int = decide.LAST_K) -> str:
@@ -62,9 +101,12 @@ def sharper(a: dict[str, float], b: dict[str, float]) -> str:
 
 
 def versus(a_name: str, a: dict[str, float], b_name: str,
-           b: dict[str, float], leader: decide.Leader) -> str:
+           b: dict[str, float], leader: decide.Leader,
+           explain: bool = True) -> str:
     """Two generators on FID (`leader` from decide.fid_leader), and where
-    precision (how data-like each sample is) disagrees with FID, why."""
+    precision (how data-like each sample is) disagrees with FID, which
+    scores move; with `explain`, also why FID can side against precision
+    (say it once per answer)."""
     if leader in ("tie", "overlap"):
         return (f"{a_name} and {b_name} are level on FID ({a['fid']:.1f} vs "
                 f"{b['fid']:.1f}"
@@ -73,23 +115,25 @@ def versus(a_name: str, a: dict[str, float], b_name: str,
     win, lose = (a_name, b_name) if leader == "a" else (b_name, a_name)
     ws, ls = (a, b) if leader == "a" else (b, a)
     head = (f"{win} is closer to the data than {lose} on FID "
-            f"({ws['fid']:.1f} vs {ls['fid']:.1f}).")
+            f"({ws['fid']:.1f} vs {ls['fid']:.1f})")
     if sharper(ws, ls) != "b":
-        return head + (f" Its samples are also at least as data-like "
+        return head + (f", and its samples are at least as data-like "
                        f"(precision {ws['precision']:.3f} vs "
                        f"{ls['precision']:.3f}).")
+    head += "."
     clash = (f" The eye may disagree: {lose}'s samples are more data-like "
              f"(precision {ls['precision']:.3f} vs {ws['precision']:.3f})")
     if ws["recall"] > ls["recall"] or ws["coverage"] > ls["coverage"]:
         return head + clash + (
             f", but {win} reaches more of the data (recall "
             f"{ws['recall']:.3f} vs {ls['recall']:.3f}, coverage "
-            f"{ws['coverage']:.2f} vs {ls['coverage']:.2f}); FID, a distance "
-            "between whole feature distributions, rewards that diversity "
-            "as well as sharpness.")
+            f"{ws['coverage']:.2f} vs {ls['coverage']:.2f})"
+            + ("; FID, a distance between whole feature distributions, "
+               "rewards that diversity as well as sharpness." if explain
+               else "."))
     return head + clash + (
         f", and {win} reaches no more of the data either (recall "
         f"{ws['recall']:.3f} vs {ls['recall']:.3f}, coverage "
-        f"{ws['coverage']:.2f} vs {ls['coverage']:.2f}): its FID lead comes "
-        "from the features' mean and covariance, which neither k-NN score "
-        "sees.")
+        f"{ws['coverage']:.2f} vs {ls['coverage']:.2f})"
+        + (": its FID lead comes from the features' mean and covariance, "
+           "which neither k-NN score sees." if explain else "."))

@@ -209,14 +209,13 @@ def answer_truncation(worst_ratio: float, first_k: Sequence[int],
     rounding z_∞ to float32."""
     enough = all(f <= k for f, k in zip(first_k, depth_k))
     held = worst_ratio <= 1 + 1e-9
-    head = ("echo_depth's K is enough in every case tried: the error is "
-            "below float32 rounding by then" if enough else
-            "echo_depth's K is NOT enough in every case tried: somewhere "
-            "the error is still above float32 rounding at that K")
-    bound = (f"The error never exceeds the bound s_max^K·max|m|/(1 − s_max) "
-             f"(largest ratio {worst_ratio:.3f})." if held else
-             f"The error EXCEEDS the bound s_max^K·max|m|/(1 − s_max) "
-             f"somewhere (ratio {worst_ratio:.3f}).")
+    head = ("My depth K is enough in every case I tried: by K terms the "
+            "error is below float32 rounding" if enough else
+            "My depth K is NOT enough in every case I tried: somewhere the "
+            "error is still above float32 rounding at K terms")
+    bound = (f"It never exceeds its bound (largest ratio {worst_ratio:.3f})."
+             if held else
+             f"It EXCEEDS its bound somewhere (ratio {worst_ratio:.3f}).")
     times = float32_error / float32_rounding if float32_rounding else math.inf
     rest = (f"In float32 the sampler is {times:.1f}× as far from z_∞ as "
             "rounding z_∞ itself: float32 arithmetic, not truncation.")

@@ -4,18 +4,21 @@ from collections.abc import Sequence
 
 from .. import decide
 from ..decide import Collapse
-from .gan import collapse_sentence, versus
+from .gan import collapse_clause, versus
 
 
 def vs_regular(wgan: dict[str, float], regular: dict[str, float],
                epoch: int, wgan_collapse: Collapse,
                regular_collapse: Collapse) -> str:
-    """The verdict on the assignment's comparison, at equal epochs."""
+    """The verdict on the assignment's comparison, at equal epochs: FID
+    (and which score moves where FID and precision disagree), then the
+    collapse tests of 2a for both."""
     leader = decide.fid_leader([wgan["fid"]], [regular["fid"]])
     return (f"At epoch {epoch}, " + versus("WGAN-GP", wgan, "the regular GAN",
                                            regular, leader)
-            + " " + collapse_sentence(regular_collapse, "The regular GAN")
-            + " " + collapse_sentence(wgan_collapse, "WGAN-GP"))
+            + f" By the collapse tests of 2a, the regular GAN "
+            f"{collapse_clause(regular_collapse)} and WGAN-GP "
+            f"{collapse_clause(wgan_collapse)}.")
 
 
 def vs_r1(wgan: dict[str, float], gan: dict[str, float],
@@ -27,7 +30,8 @@ def vs_r1(wgan: dict[str, float], gan: dict[str, float],
     seeds = ("" if len(wgan_fids) == 1
              else f" (means over {len(wgan_fids)} seeds)")
     return (f"Against GAN + R1 at epoch {epoch}{seeds}: "
-            + versus("WGAN-GP", wgan, "GAN + R1", gan, leader))
+            + versus("WGAN-GP", wgan, "GAN + R1", gan, leader,
+                     explain=False))
 
 
 def equal_time(budget: float, gan_fid: float, gan_epoch: int,

@@ -42,7 +42,7 @@ def _budget(best_iters: Sequence[int], iters: int | None) -> str:
         return (" Every pair's best path came before the last iteration: "
                 "U of the candidates stopped falling within the budget.")
     return (f" For {at_end} of {len(best_iters)} pairs the best path is the "
-            "last iterate: U was still falling when the iterations ran out, "
+            "last iterate: U is still falling when the iterations run out, "
             "so more iterations may lower it further.")
 
 
@@ -62,9 +62,9 @@ def _improvement(ratios: Sequence[float], best_iters: Sequence[int]) -> str:
             f", but none by more than {PCT}" if clear == 0 else
             f"; {clear} of the {n} by more than {PCT}")
     if won == n:
-        return head + (f"The optimiser found a path of lower U than the "
+        return head + (f"The optimiser finds a path of lower U than the "
                        f"straight line for every pair{tail}.")
-    return head + (f"The optimiser found a path of lower U than the "
+    return head + (f"The optimiser finds a path of lower U than the "
                    f"straight line for {won} of the {n} pairs{tail}; for "
                    f"the other {n - won} no iterate beat the line, which is "
                    "returned as it is (ratio exactly 1).")

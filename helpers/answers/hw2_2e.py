@@ -105,7 +105,7 @@ def answer(settings: Sequence[Setting], pairs: int, level: float,
     best, significant = recommend(settings)
     if best is None:
         return (f"No setting kept FID below {FID_LIMIT:g}× the control's, "
-                "so we recommend none: every penalty tried costs more "
+                "so I recommend none: every penalty tried costs more "
                 "sample quality than the bar allows.")
     change = (f"{METHODS[best.form]} ({SYMBOLS[best.form]} = "
               f"{best.weight:g})")
@@ -118,7 +118,7 @@ def answer(settings: Sequence[Setting], pairs: int, level: float,
     else:
         text = (f"No setting lowers min U significantly at FID below "
                 f"{FID_LIMIT:g}× the control's: every such interval "
-                f"reaches 1. We recommend the best frontier point, {change}: "
+                f"reaches 1. I recommend the best frontier point, {change}: "
                 f"min U {effect}.")
     others = best_of_others(settings, best)
     if others:
