@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             for bf16 in (False, True):
                 config = experiment_config(
                     experiment, args.profile, seed=seed, bf16=bf16)
-                s = summarise(train_gan(config, device))
+                s = summarise(train_gan(config, device,
+                                        exact_arithmetic=True))
                 results.append({"experiment": experiment, "bf16": bf16,
                                 "seed": seed, **s})
                 lines.append(row(experiment, bf16, seed, s))

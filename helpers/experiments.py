@@ -7,7 +7,7 @@ block asks for it and the device has it. `hash_fields` is what names the
 run's directory in the run cache.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import torch
 from .device import native_bf16
 from .profiles import (EXPERIMENTS, Experiment, seeds_for, settings,
                        variants_for)
-from .runs import run_dir_path
+from .runs import finished_checkpoint, run_dir_path
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,27 @@ def hash_fields(config: GANConfig) -> dict[str, Any]:
 def run_folder(config: GANConfig) -> Path:
     """Where the run of `config` lives in the run cache (not created)."""
     return run_dir_path(hash_fields(config))
+
+
+def finished_twin(config: GANConfig) -> tuple[GANConfig, dict] | None:
+    """(config, last checkpoint) of the same run in the other arithmetic
+    (bf16 <-> fp32) if that run finished, else None: a run trained where
+    bf16 is native (a GPU, an AVX512-BF16 CPU) stands in for the unfinished
+    run of a machine without it, and back. (Only the bf16 field flips: no
+    run that starts from a parent run (`init_from`) trains in bf16.)"""
+    twin = replace(config, bf16=not config.bf16)
+    state, _ = finished_checkpoint(run_folder(twin))
+    return None if state is None else (twin, state)
+
+
+def finished_run(config: GANConfig) -> tuple[GANConfig, dict | None, int]:
+    """(config, its last checkpoint if the run finished else None, epochs
+    done), or its finished twin's (`finished_twin`)."""
+    state, done = finished_checkpoint(run_folder(config))
+    twin = finished_twin(config) if state is None else None
+    if twin is not None:
+        return twin[0], twin[1], int(twin[1]["epoch"])
+    return config, state, done
 
 
 # The GAN experiments, in the order `train all` trains them.

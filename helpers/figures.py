@@ -15,12 +15,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 
-from .experiments import (experiment_config, run_folder,  # noqa: E402
-                          runs_of, variant_label)
+from .experiments import (experiment_config, finished_run,  # noqa: E402
+                          run_folder, runs_of, variant_label)
 from .history import epoch_seconds, history_scores, series  # noqa: E402
 from .models import checkpoint_generator  # noqa: E402
 from .plotting import style, tile  # noqa: E402
-from .runs import finished_checkpoint  # noqa: E402
 from .text import md_table  # noqa: E402
 from .train import to_uint8  # noqa: E402
 
@@ -31,12 +30,11 @@ DPI = 100
 def finished_state(name: str, profile: str, device: str = "cpu",
                    **overrides: Any) -> dict[str, Any]:
     """The last checkpoint of a finished run, or an error naming the fix."""
-    config = experiment_config(name, profile, device, **overrides)
-    folder = run_folder(config)
-    state, done = finished_checkpoint(folder)
+    config, state, done = finished_run(
+        experiment_config(name, profile, device, **overrides))
     if state is None:
         raise FileNotFoundError(
-            f"{folder.name} has {done} of {config.num_epochs} epochs: train "
+            f"{run_folder(config).name} has {done} of {config.num_epochs} epochs: train "
             f"it with `python -m helpers train {name} --profile {profile}` "
             "(or `make pdf PROFILE=...`) and point HW_RUNS_DIR (RUNS=) at "
             "the same run cache.")

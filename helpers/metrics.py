@@ -151,11 +151,13 @@ class _GivenFeatures(nn.Module):
 @torch.inference_mode()
 def frechet_distance(real_feats: torch.Tensor,
                      fake_feats: torch.Tensor) -> float:
-    """‖μ_r − μ_f‖² + Tr(Σ_r + Σ_f − 2(Σ_r Σ_f)^½) of two feature sets."""
+    """‖μ_r − μ_f‖² + Tr(Σ_r + Σ_f − 2(Σ_r Σ_f)^½) of two feature sets,
+    on the CPU whatever their device (its sums and square root are float64,
+    which MPS lacks; (N, F) features are cheap to move)."""
     metric = FrechetInceptionDistance(
-        feature=_GivenFeatures(real_feats.shape[1])).to(real_feats.device)
-    metric.update(real_feats, real=True)
-    metric.update(fake_feats.to(real_feats.device), real=False)
+        feature=_GivenFeatures(real_feats.shape[1]))
+    metric.update(real_feats.cpu(), real=True)
+    metric.update(fake_feats.cpu(), real=False)
     return float(metric.compute())
 
 

@@ -22,8 +22,8 @@ from tqdm import tqdm
 from . import data, steps
 from .device import describe, native_bf16, rng_state, set_rng_state
 from .ema import WeightAverage, has_batchnorm, recompute_batchnorm
-from .experiments import (GANConfig, experiment_config, hash_fields,
-                          parent_experiment)
+from .experiments import (GANConfig, experiment_config, finished_twin,
+                          hash_fields, parent_experiment, run_folder)
 from .history import STAT_NAMES, append_scores, epoch_seconds, new_history
 from .models import build_gan
 from .paths import runs_dir
@@ -221,12 +221,15 @@ def _check(config: GANConfig, device: torch.device) -> None:
 
 
 def train_gan(config: GANConfig, device: torch.device | str = "cpu",
-              progress: bool = True) -> TrainedGAN:
+              progress: bool = True, exact_arithmetic: bool = False
+              ) -> TrainedGAN:
     """Train (or resume, or load) the run of `config`; a checkpoint per
-    epoch."""
+    epoch. Unless `exact_arithmetic` (where bf16 against fp32 is what is
+    measured), a run finished in the other arithmetic stands in for an
+    unfinished one (`finished_twin`)."""
     device = torch.device(device)
     _check(config, device)
-    run, opt_g, opt_d, ema = _start(config, device)
+    run, opt_g, opt_d, ema = _start(config, device, exact_arithmetic)
     if run.epochs_done >= config.num_epochs:
         return run
     steps = config.num_epochs * (config.num_train or 60_000) \
@@ -254,11 +257,18 @@ def train_gan(config: GANConfig, device: torch.device | str = "cpu",
     return run
 
 
-def _start(config: GANConfig, device: torch.device
+def _start(config: GANConfig, device: torch.device, exact_arithmetic: bool
            ) -> tuple[TrainedGAN, torch.optim.Optimizer,
                       torch.optim.Optimizer, WeightAverage | None]:
-    """The run of `config` as its last checkpoint left it, else as its
-    parent run finished (`init_from`), else fresh; its optimisers, G_ema."""
+    """The run of `config` (or its finished twin) as its last checkpoint
+    left it, else as its parent run finished (`init_from`), else fresh; its
+    optimisers, G_ema. To the CPU: history and snapshots stay CPU tensors;
+    load_state_dict copies weights and optimiser moments onto the device."""
+    own = run_folder(config)
+    state = load_checkpoint(own, map_location="cpu") if own.exists() else None
+    if not exact_arithmetic and (state is None
+                                 or state["epoch"] < config.num_epochs):
+        config, state = finished_twin(config) or (config, state)
     folder = run_dir(hash_fields(config))
     torch.manual_seed(config.seed)
     gen, disc, opt_g, opt_d = build_training(config, device)
@@ -270,9 +280,6 @@ def _start(config: GANConfig, device: torch.device
     run = TrainedGAN(config, folder, gen, disc, new_history(), {},
                      fixed_noise,
                      generator_ema=None if ema is None else ema.model)
-    # to the CPU: history and snapshots stay CPU tensors; load_state_dict
-    # copies weights and optimiser moments onto the device
-    state = load_checkpoint(folder, map_location="cpu")
     if state is not None:
         _restore(run, state, opt_g, opt_d, ema, device)
     elif config.init_from:

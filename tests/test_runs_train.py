@@ -336,3 +336,22 @@ def _to_meta(value):
     if isinstance(value, list):
         return [_to_meta(v) for v in value]
     return value
+
+
+
+@pytest.mark.filterwarnings("ignore:bf16=True on")  # emulated bf16 on AVX2
+def test_a_run_finished_in_bf16_is_found_in_fp32_and_back(runs_dir):
+    """A run trained where bf16 is native (a GPU) loads, not retrains, on a
+    machine without it: the run records the arithmetic that trained it."""
+    trained = train.train_gan(tiny_config(bf16=True), progress=False)
+    found = train.train_gan(tiny_config(bf16=False), progress=False)
+    assert found.config.bf16 and found.folder == trained.folder
+    assert found.start_epoch == found.config.num_epochs  # loaded, not trained
+    assert found.history["d_loss"] == trained.history["d_loss"]
+    assert not experiments.run_folder(tiny_config(bf16=False)).exists()
+    config, state, done = experiments.finished_run(tiny_config(bf16=False))
+    assert config.bf16 and state is not None and done == 2
+    # where the arithmetic is what is measured (make bench-bf16): its own run
+    own = train.train_gan(tiny_config(bf16=False), progress=False,
+                          exact_arithmetic=True)
+    assert not own.config.bf16 and own.folder != trained.folder
