@@ -22,6 +22,12 @@ endif
 
 override PROFILE := $(strip $(PROFILE))
 override DEVICE := $(strip $(DEVICE))
+ifeq ($(filter auto smoke quick full,$(PROFILE)),)
+$(error PROFILE=$(PROFILE) is not a profile: use auto, smoke, quick or full (e.g. make pdf PROFILE=quick))
+endif
+ifeq ($(filter auto cpu cuda cuda:% mps,$(DEVICE)),)
+$(error DEVICE=$(DEVICE) is not a device: use auto, cpu, cuda, cuda:N or mps (e.g. make pdf DEVICE=cpu))
+endif
 VENV := .venv
 PY := $(abspath $(VENV))/bin/python
 VENV_STAMP := $(VENV)/.installed
@@ -155,8 +161,9 @@ $(BUILD)/%/params: FORCE
 # $(call homework_rules,hwN): execute its notebooks, convert them, typeset.
 define homework_rules
 # (Each notebook also depends on the helper modules it imports: deps.mk.)
+# (TeX first: a box without it stops before hours of notebooks run.)
 $(BUILD)/$(1)/nb/%.ipynb: notebooks/$(1)/%.ipynb $(BUILD)/$(1)/params \
-		| $(VENV_STAMP) data
+		| $(VENV_STAMP) data tex
 	@mkdir -p $$(@D)
 	@echo "[pdf] executing $$< (profile $(PROFILE), device $(DEVICE))"
 	$(PAPERMILL) $$< $$(@:.ipynb=.part.ipynb) -p profile $(PROFILE) \
@@ -187,6 +194,9 @@ $(BUILD)/$(1).pdf: $(foreach part,$($(1)_PARTS),$(BUILD)/$(1)/nb/$(part)/body.te
 		-halt-on-error -quiet main.tex >latexmk.out 2>&1 || \
 		{ tail -n 30 main.log; \
 		  echo "error: LaTeX failed (log: $(BUILD)/$(1)/main.log)"; exit 1; }
+	@! grep -E "(Reference|Citation) .* undefined" $(BUILD)/$(1)/main.log || \
+		{ echo "error: unresolved \\ref or \\cite above (log: $(BUILD)/$(1)/main.log):" \
+		  "fix the label or add the entry to latex/$(1)/references.tex"; exit 1; }
 	cp $(BUILD)/$(1)/main.pdf $$@.tmp && mv $$@.tmp $$@
 	@echo "[pdf] wrote $$@"
 endef

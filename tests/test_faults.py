@@ -6,6 +6,7 @@ repository recovers or stops with a clear error, losing nothing else.
 """
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -161,5 +162,10 @@ def test_failing_notebook_fails_make_and_leaves_no_stale_pdf(tmp_path):
     assert proc.returncode != 0, output
     assert "q1_policy_gradient.ipynb failed" in output
     assert "injected failure" in output
+    # which cell, and where its partial output is kept
+    assert re.search(r'Exception encountered at "In \[\d+\]"', output), output
+    assert "partial output: build/hw3/nb/q1_policy_gradient.part.ipynb" \
+        in output
+    assert (root / "build/hw3/nb/q1_policy_gradient.part.ipynb").exists()
     assert not stale.exists(), "a stale hw3.pdf survived a failed build"
     assert not (root / "build/hw3/nb/q1_policy_gradient.ipynb").exists()
