@@ -26,9 +26,11 @@ def collapse_tests_text() -> str:
             f"{classes(FEW_MODES)} or fewer). Recall below {LOW_RECALL} "
             f"at a higher coverage is low quality, not collapse. Quality is "
             f"scored against the MNIST test set with the same classifier's "
-            f"features: FID, and k-NN precision (the share of samples near "
+            f"features: FID <cite data-cite=\"heusel2017fid\">(Heusel et "
+            f"al.)</cite>, and k-NN precision (the share of samples near "
             f"some test image) and recall (the share of test images near "
-            f"some sample).")
+            f"some sample) <cite data-cite=\"kynkaanniemi2019precision\">"
+            f"(Kynkäänniemi et al.)</cite>.")
 
 
 def _reasons(c: Collapse) -> list[str]:
