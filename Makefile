@@ -194,9 +194,7 @@ $(BUILD)/$(1).pdf: $(foreach part,$($(1)_PARTS),$(BUILD)/$(1)/nb/$(part)/body.te
 		-halt-on-error -quiet main.tex >latexmk.out 2>&1 || \
 		{ tail -n 30 main.log; \
 		  echo "error: LaTeX failed (log: $(BUILD)/$(1)/main.log)"; exit 1; }
-	@! grep -E "(Reference|Citation) .* undefined" $(BUILD)/$(1)/main.log || \
-		{ echo "error: unresolved \\ref or \\cite above (log: $(BUILD)/$(1)/main.log):" \
-		  "fix the label or add the entry to latex/$(1)/references.tex"; exit 1; }
+	@tools/check_refs.sh $(BUILD)/$(1)/main.log $(1)
 	cp $(BUILD)/$(1)/main.pdf $$@.tmp && mv $$@.tmp $$@
 	@echo "[pdf] wrote $$@"
 endef

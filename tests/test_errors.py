@@ -78,3 +78,17 @@ def test_sample_from_a_run_that_has_not_trained_yet(tmp_path, capsys):
                  "--out", str(tmp_path / "x.npy")]) == 1
     assert ("has no checkpoint yet: train it with `python -m helpers train "
             "hw2_2a_gan`") in capsys.readouterr().err
+
+
+def test_an_unresolved_reference_fails_the_pdf_build(tmp_path):
+    log = tmp_path / "main.log"
+    log.write_text("LaTeX Warning: Citation `kingma2015' on page 3 undefined "
+                   "on input line 12.\n")
+    proc = subprocess.run(["tools/check_refs.sh", str(log), "hw3"], cwd=REPO,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and "kingma2015" in proc.stdout
+    assert ("unresolved \\ref or \\cite above" in proc.stderr
+            and "latex/hw3/references.tex" in proc.stderr)
+    log.write_text("Output written on main.pdf (9 pages).\n")
+    assert subprocess.run(["tools/check_refs.sh", str(log), "hw3"],
+                          cwd=REPO).returncode == 0

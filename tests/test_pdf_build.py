@@ -191,10 +191,40 @@ def test_main_text_fits_its_page_budget(smoke_build, name):
     assert not over, f"{name}.pdf: parts over their page budget: {over}"
 
 
-def test_hw3_pdf_has_figures(smoke_hw3_pdf):
-    images = subprocess.run(["pdfimages", "-list", str(smoke_hw3_pdf)],
-                            capture_output=True, text=True).stdout
-    assert len(images.strip().splitlines()) - 2 >= 4  # header is 2 lines
+def executed_notebooks(build: Path, name: str) -> list[dict]:
+    """The notebooks a homework's PDF was made from, as executed."""
+    paths = sorted(p for p in (build / name / "nb").glob("*.ipynb")
+                   if not p.name.endswith(".part.ipynb"))
+    return [json.loads(p.read_text()) for p in paths]
+
+
+def outputs(notebook: dict, mime: str) -> list[str]:
+    return ["".join(o["data"][mime]) for cell in notebook["cells"]
+            for o in cell.get("outputs", []) if mime in o.get("data", {})]
+
+
+@pytest.mark.parametrize("name", ["hw3", "hw2"])
+def test_pdf_has_every_figure_the_notebooks_draw(smoke_build, name):
+    drawn = sum(len(outputs(nb, "image/png"))
+                for nb in executed_notebooks(smoke_build, name))
+    listing = subprocess.run(["pdfimages", "-list",
+                              str(smoke_build / f"{name}.pdf")],
+                             capture_output=True, text=True).stdout
+    images = [row.split()[2] for row in listing.splitlines()[2:]]
+    assert drawn >= 4 and images.count("image") == drawn
+
+
+@pytest.mark.parametrize("name", ["hw3", "hw2"])
+def test_every_computed_answer_printed_text(smoke_build, name):
+    """Each cell that words a result from its numbers (`md(...)`) printed a
+    non-empty paragraph in the executed notebook the PDF was made from."""
+    silent = [("".join(cell["source"])[:60])
+              for nb in executed_notebooks(smoke_build, name)
+              for cell in nb["cells"]
+              if cell["cell_type"] == "code" and "md(" in "".join(cell["source"])
+              and not any(text.strip() for text in
+                          outputs({"cells": [cell]}, "text/markdown"))]
+    assert not silent, f"{name}: answer cells without text: {silent}"
 
 
 def test_committed_notebooks_have_no_outputs():
@@ -204,6 +234,8 @@ def test_committed_notebooks_have_no_outputs():
         if ".ipynb_checkpoints" in path.parts:
             continue
         cells = json.loads(path.read_text())["cells"]
+        assert all("id" in cell for cell in cells), \
+            f"{path.name}: a cell without an id (nbformat 4.5 needs one)"
         for cell in cells:
             if cell["cell_type"] == "code":
                 assert not cell["outputs"] and cell["execution_count"] is None, \
