@@ -36,7 +36,8 @@ def wgan_generator_loss(fake_scores: torch.Tensor) -> torch.Tensor:
 
 def gradient_penalty(critic: torch.nn.Module, real: torch.Tensor,
                      fake: torch.Tensor) -> torch.Tensor:
-    """E[(‖∇ₓ̂ D(x̂)‖₂ − 1)²], x̂ = εx + (1 − ε)G(z), ε ~ U[0, 1] per sample.
+    """E[(‖∇D(x_hat)‖₂ − 1)²], x_hat = εx + (1 − ε)G(z), ε ~ U[0, 1] per
+    sample (the gradient with respect to x_hat).
 
     Multiply by λ outside. The graph is kept (create_graph) so the penalty
     can be differentiated with respect to the critic's weights.
@@ -46,7 +47,7 @@ def gradient_penalty(critic: torch.nn.Module, real: torch.Tensor,
     x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
     (grads,) = torch.autograd.grad(critic(x_hat).sum(), x_hat,
                                    create_graph=True)
-    norms = grads.flatten(1).norm(dim=1)          # per-sample ‖∇ₓ̂ D(x̂)‖₂
+    norms = grads.flatten(1).norm(dim=1)          # per-sample ‖∇D(x_hat)‖₂
     return ((norms - 1) ** 2).mean()
 
 

@@ -119,7 +119,7 @@ def wgan_gp_step(gen: nn.Module, critic: nn.Module,
         fake = gen(z)
     real_scores, fake_scores = critic(torch.cat([real, fake])).split(
         real.shape[0])
-    # L_D = E D(G(z)) − E D(x) + λ E (‖∇ D(x̂)‖ − 1)²
+    # L_D = E D(G(z)) − E D(x) + λ E (‖∇D(x_hat)‖ − 1)²
     c_loss = (wgan_critic_loss(real_scores, fake_scores) + config.gp_weight
               * gradient_penalty(critic, real, fake))
     opt_c.zero_grad(set_to_none=True)
