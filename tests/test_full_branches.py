@@ -39,3 +39,17 @@ def test_full_branch_executes(notebook, runs_dir, tmp_path, monkeypatch):
         cwd=str(source.parent), progress_bar=False,
         kernel_name="python3")
     assert out.exists() and "profile full" in out.read_text()
+
+
+def test_no_code_branches_on_the_quick_profile_by_name():
+    """`quick` differs from `smoke` only in sizes (profiles.py, whose keys a
+    test in test_device_profiles checks per profile), so the smoke runs
+    execute every quick code path. A branch on the name 'quick' would not be
+    run by `make test`: give it a toy run like HW_TOY_FULL's first."""
+    import re
+    branch = re.compile(r"""profile\s*(==|!=|in)\s*[^\n]*["']quick["']""")
+    sources = [*(REPO / "notebooks").rglob("*.ipynb"),
+               *(REPO / "helpers").rglob("*.py")]
+    found = [f"{path.relative_to(REPO)}" for path in sources
+             if branch.search(path.read_text(encoding="utf-8"))]
+    assert not found, f"a branch on profile 'quick' in {found}"
