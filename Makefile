@@ -187,8 +187,7 @@ $(BUILD)/$(1)/meta.tex: $(BUILD)/$(1)/params $(wildcard .git/logs/HEAD) \
 
 $(BUILD)/$(1).pdf: $(foreach part,$($(1)_PARTS),$(BUILD)/$(1)/nb/$(part)/body.tex) \
 		$(BUILD)/$(1)/meta.tex $(wildcard latex/$(1)/*.tex latex/common/*.tex) \
-		latex/student.tex
-	@tools/ensure_tex.sh
+		latex/student.tex | tex
 	cp latex/$(1)/*.tex latex/common/*.tex latex/student.tex $(BUILD)/$(1)/
 	cd $(BUILD)/$(1) && latexmk -xelatex -interaction=nonstopmode \
 		-halt-on-error -quiet main.tex >latexmk.out 2>&1 || \

@@ -34,9 +34,10 @@ def finished_state(name: str, profile: str, device: str = "cpu",
         experiment_config(name, profile, device, **overrides))
     if state is None:
         raise FileNotFoundError(
-            f"{run_folder(config).name} has {done} of {config.num_epochs} epochs: train "
-            f"it with `python -m helpers train {name} --profile {profile}` "
-            "(or `make pdf PROFILE=...`) and point HW_RUNS_DIR (RUNS=) at "
+            f"{run_folder(config).name} has {done} of {config.num_epochs} "
+            f"epochs: train it with `python -m helpers train {name} "
+            f"--profile {profile}` (or `make pdf PROFILE=...`) and point "
+            "HW_RUNS_DIR (RUNS=) at "
             "the same run cache.")
     return state
 
