@@ -121,7 +121,8 @@ distclean: clean clean-runs ## remove everything made, data and .venv too
 
 $(VENV_STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
-		{ echo "error: Python >= 3.10 is needed (PYTHON=$(PYTHON))"; exit 1; }
+		{ echo "error: Python >= 3.10 is needed (PYTHON=$(PYTHON)):" \
+		  "install one and pass it, e.g. make pdf PYTHON=python3.11" >&2; exit 1; }
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .

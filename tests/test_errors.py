@@ -31,6 +31,21 @@ def test_make_refuses_an_unknown_setting_before_any_work(setting, message):
     assert "papermill" not in proc.stdout
 
 
+def test_make_setup_refuses_a_python_older_than_3_10(tmp_path):
+    """A stand-in for Python 3.9: it answers the version check as 3.9 does
+    (exit status 1) and would make no venv either."""
+    old_python = tmp_path / "python3.9"
+    old_python.write_text("#!/bin/sh\nexit 1\n")
+    old_python.chmod(0o755)
+    venv = tmp_path / "venv"
+    proc = make("setup", f"PYTHON={old_python}", f"VENV={venv}")
+    assert proc.returncode != 0
+    assert f"error: Python >= 3.10 is needed (PYTHON={old_python})" \
+        in proc.stderr
+    assert "e.g. make pdf PYTHON=python3.11" in proc.stderr
+    assert not venv.exists()
+
+
 def path_without(tmp_path: Path, *hidden: str) -> str:
     """A PATH with every program of /usr/bin and /bin but `hidden`."""
     bin_dir = tmp_path / "bin"

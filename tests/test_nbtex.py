@@ -26,6 +26,18 @@ def test_appendix_cells_move_in_order_with_one_back_reference():
     assert "\\paragraph{Seeds}" in appendix
 
 
+def test_the_back_reference_ends_the_opening_answer_paragraph():
+    """Not where the first appendix cell stood (after a figure, from which
+    a page break could part it): at the end of the answer, inline."""
+    body = ("\\textbf{Answer.} Yes, by 3 %\nof the loss.\n\n"
+            "\\subsection{Method}\ntext\n\n\\begin{center}figure\\end{center}\n"
+            + BEGIN + "evidence\n" + END + "\n\\section{Next}\n")
+    main, appendix = nbtex.split_appendix(body, "2a_gan")
+    assert "of the loss. \\appendixref{2a_gan}\n\n\\subsection{Method}" in main
+    assert main.count("\\appendixref") == 1 and "evidence" not in main
+    assert appendix.strip() == "evidence"
+
+
 def test_a_body_without_appendix_cells_is_unchanged():
     body = "\\subsection{Answer}\ntext\n"
     assert nbtex.split_appendix(body, "x") == (body, "")
@@ -41,6 +53,6 @@ def test_main_writes_appendix_beside_the_body(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "argv", ["nbtex", str(tex), "--preamble",
                                       str(tmp_path / "pre.tex")])
     nbtex.main()
-    assert tex.read_text().startswith("main\n\\appendixref{q1_policy_gradient}")
+    assert tex.read_text().startswith("main\n\\par\\appendixref{q1_policy_gradient}")
     assert (folder / "appendix.tex").read_text().strip() == "extra"
     assert "documentclass" not in (tmp_path / "pre.tex").read_text()

@@ -191,6 +191,27 @@ def test_main_text_fits_its_page_budget(smoke_build, name):
     assert not over, f"{name}.pdf: parts over their page budget: {over}"
 
 
+def pointers_alone_atop_a_page(pages: list[str]) -> list[int]:
+    """Pages (1-based) that open with a part's 'Further evidence' line, cut
+    off from the text it closes."""
+    return [i + 1 for i, page in enumerate(pages)
+            if page.strip().startswith("Further evidence")]
+
+
+def test_pointer_finder_on_a_made_up_document():
+    pages = ["text\nFurther evidence: Appendix A.1.\n",
+             "\n  Further evidence: Appendix A.2.\n\n3 Part 2 (b)", "x"]
+    assert pointers_alone_atop_a_page(pages) == [2]
+
+
+@pytest.mark.parametrize("name", ["hw3", "hw2"])
+def test_no_appendix_pointer_opens_a_page(smoke_build, name):
+    pages = pdf_pages(smoke_build / f"{name}.pdf")
+    assert not pointers_alone_atop_a_page(pages), \
+        f"{name}.pdf: a 'Further evidence' line opens page(s) " \
+        f"{pointers_alone_atop_a_page(pages)} (latex/common/common.tex, \\appendixref)"
+
+
 def executed_notebooks(build: Path, name: str) -> list[dict]:
     """The notebooks a homework's PDF was made from, as executed."""
     paths = sorted(p for p in (build / name / "nb").glob("*.ipynb")

@@ -5,9 +5,11 @@ usage: python tools/nbtex.py NOTEBOOK/body.tex [--preamble PREAMBLE.tex]
 The body replaces body.tex; the cells tagged `appendix` (between the markers
 that latex/templates/body.tex.j2 writes) move, in notebook order, to
 appendix.tex beside it, their headings one level down, and the main text
-gets one back-reference (\\appendixref{NOTEBOOK}) where the first of them
-stood. The preamble (packages and macros nbconvert's output needs, without
-\\documentclass and title fields) is written if asked.
+gets one back-reference (\\appendixref{NOTEBOOK}): at the end of the
+opening answer paragraph where the body opens with one, else where the
+first appendix cell stood. The preamble (packages and macros nbconvert's
+output needs, without \\documentclass and title fields) is written if
+asked.
 """
 
 import argparse
@@ -18,6 +20,10 @@ BEGIN, END = r"\begin{document}", r"\end{document}"
 DROP_FROM_PREAMBLE = re.compile(r"^\s*\\(documentclass|title|date|author)\b")
 APPENDIX = re.compile(r"^%% nbtex:appendix-begin\n(.*?)^%% nbtex:appendix-end\n",
                       re.S | re.M)
+# The body's opening paragraph when it is the part's answer ("Answer." in
+# bold): the pointer to the evidence ends it, so it can never be cut off
+# from the text it belongs to.
+OPENING_ANSWER = re.compile(r"\A\s*\\textbf\{Answer[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*")
 # Appendix headings sit one level below the main text's (the notebook's
 # own section becomes a subsection of the appendix).
 DEMOTE = (("\\subsubsection", "\\paragraph"),
@@ -46,10 +52,14 @@ def split_appendix(body: str, name: str) -> tuple[str, str]:
     chunks = [m.group(1) for m in APPENDIX.finditer(body)]
     if not chunks:
         return body, ""
-    reference = f"\\appendixref{{{name}}}\n"
-    main = APPENDIX.sub(lambda _: reference, body, count=1)
-    main = APPENDIX.sub("", main)
-    return main, demote("\n".join(chunks))
+    reference = f"\\appendixref{{{name}}}"
+    answer = OPENING_ANSWER.match(body)
+    if answer:
+        main = body[:answer.end()] + " " + reference + body[answer.end():]
+    else:
+        main = APPENDIX.sub(lambda _: f"\\par{reference}\\par\n", body,
+                            count=1)
+    return APPENDIX.sub("", main), demote("\n".join(chunks))
 
 
 def main() -> None:
