@@ -191,6 +191,33 @@ def test_main_text_fits_its_page_budget(smoke_build, name):
     assert not over, f"{name}.pdf: parts over their page budget: {over}"
 
 
+# Words of a build log, not of a student's answer: the machine, the tools,
+# the run cache and the history of the code belong to the appendix.
+LAB_LOG = re.compile(r"run cache|run director|papermill|nbconvert|commit|"
+                     r"\bAVX|\b[CG]PU\b|threads?\b|s/epoch|sitting|session|"
+                     r"\bhash\b|earlier version|profile (smoke|quick|full)",
+                     re.I)
+
+
+def lab_log_words(main_text: str) -> list[str]:
+    return [m.group(0) for m in LAB_LOG.finditer(" ".join(main_text.split()))]
+
+
+def test_lab_log_finder():
+    assert lab_log_words("Trained on a 2-core CPU (2 threads), run cache "
+                         "hit, at profile quick.") == \
+        ["CPU", "threads", "run cache", "profile quick"]
+    assert lab_log_words("ε the machine epsilon; nothing can be cached") == []
+
+
+@pytest.mark.parametrize("name", ["hw3", "hw2"])
+def test_main_text_names_no_machine_tool_or_run(smoke_build, name):
+    pages = pdf_pages(smoke_build / f"{name}.pdf")
+    main = "\n".join(pages[:main_text_pages(pages)])
+    assert not lab_log_words(main), \
+        f"{name}.pdf's main text: {lab_log_words(main)} (move it to the appendix)"
+
+
 def pointers_alone_atop_a_page(pages: list[str]) -> list[int]:
     """Pages (1-based) that open with a part's 'Further evidence' line, cut
     off from the text it closes."""
