@@ -89,8 +89,8 @@ def test_collapse_sentence_words_each_outcome():
     assert "coverage 0.30" in text
     low = decide.collapse_tests(hist([above], [0.93], recall=0.04))
     text = gan.collapse_sentence(low, "GAN + R1")
-    assert "does not collapse" in text and "low quality, not collapse" in text
-    assert "low quality" not in gan.collapse_sentence(low, "G", quality=False)
+    assert "does not collapse" in text and "low recall, not collapse" in text
+    assert "low recall" not in gan.collapse_sentence(low, "G", quality=False)
     # the short clause for the parts that refer to the tests
     assert gan.collapse_clause(both) == (
         "collapses (the discriminator wins from epoch 2, coverage 0.30 < 0.5)")
@@ -121,7 +121,12 @@ def test_versus_explains_a_clash_of_fid_and_precision():
     text = gan.versus("WGAN-GP", broad, "GAN + R1", sharp, "a")
     assert text.startswith("WGAN-GP is closer to the data than GAN + R1")
     assert "The eye may disagree: GAN + R1's samples are more" in text
-    assert "reaches more of the data" in text and "(40.0 vs 50.0)" in text
+    assert "reaches more of the data (recall 0.300 vs 0.100, coverage 0.90 " \
+        "vs 0.80)" in text and "(40.0 vs 50.0)" in text
+    # only the scores that are ahead as printed support "reaches more"
+    level = scores(40.0, precision=0.6, recall=0.3, coverage=0.801)
+    assert "reaches more of the data (recall 0.300 vs 0.100);" in gan.versus(
+        "WGAN-GP", level, "GAN + R1", sharp, "a")
     narrow = scores(40.0, precision=0.6, recall=0.05, coverage=0.7)
     assert "reaches no more of the data" in gan.versus(
         "WGAN-GP", narrow, "GAN + R1", sharp, "a")
@@ -158,7 +163,10 @@ def test_2b_verdicts_word_both_outcomes():
     assert "(means over 2 seeds)" in r1 and "WGAN-GP is closer" in r1
     clash = b2.vs_r1(scores(30.0, precision=0.5, recall=0.4),
                      scores(40.0, precision=0.8), [30.0], [40.0], 6)
-    assert "The eye may disagree" in clash and "FID, a distance" not in clash
+    # the second comparison of a part words the clash without repeating
+    # the first's "The eye may disagree"
+    assert "But GAN + R1's samples are more data-like" in clash
+    assert "The eye may disagree" not in clash and "FID, a distance" not in clash
     assert "GAN + R1 leads" in b2.equal_time(100, 30.0, 6, 40.0, 2)
     assert "WGAN-GP leads" in b2.equal_time(100, 40.0, 6, 30.0, 2)
     assert "level" in b2.equal_time(100, 40.0, 6, 40.2, 2)
@@ -192,7 +200,7 @@ def test_2a_answer_names_both_recipes_and_the_epochs():
     low = decide.collapse_tests(hist([0.5] * 3, [0.9] * 3, recall=0.01))
     text = a2.answer(bad, low, scores(1900.0), scores(500.0, recall=0.01),
                      REAL)
-    assert text.count("low quality") == 1
+    assert text.count("recall below") == 1
 
 
 def test_2a_quality_words_each_outcome():
@@ -204,7 +212,7 @@ def test_2a_quality_words_each_outcome():
     assert "fall short of the data on both" in q(lo, lo)
     assert "diverse but often unlike any test digit" in q(lo, 1.0)
     assert "cover only part of the test set's variety" in q(1.0, lo)
-    assert "low quality (recall below" in a2.quality(
+    assert "reach little of the data (recall below" in a2.quality(
         "G", scores(50.0, recall=LOW_RECALL / 2), REAL)
     # both sides of NEAR
     assert "close to the data" in q(1.01 * a2.NEAR, 1.01 * a2.NEAR)

@@ -220,7 +220,7 @@ def test_answer_rate_distortion_at_the_floor_and_off_it():
     # not converged: the caveat leads, the provisional order follows
     assert moving.startswith("**Answer (iii).** Not converged: a loss still "
                              "fell by 40.0 nats")
-    assert "the order may change. Echo dominates" in moving
+    assert "the order may change. As trained so far: Echo dominates" in moving
     assert "lower at β ∈ {0.25} and level at β ∈ {1}" in moving
     assert "Echo's rate falls monotonically from 30.00 to 12.00" in moving
     assert moving.endswith("the β-VAE's KL falls monotonically.")

@@ -44,8 +44,10 @@ def test_answer_words_a_significant_gain_first():
         in text and "1.58× its FID" in text
     assert "16 held-out pairs" in text
     assert f"bar: {FID_LIMIT:g}×" in text
-    assert "path length (w = 0.02): 1.010× (0.980–1.040)" in text
-    assert "not the training seed" in text
+    assert "path length (w = 0.02) 1.010× (0.980–1.040)" in text
+    assert "both of G_ema" in text
+    assert text.endswith("The intervals cover the choice of pairs, not the "
+                         "training seed: one run per setting.")
 
 
 def test_answer_says_when_nothing_lowers_min_u_significantly():
@@ -56,7 +58,7 @@ def test_answer_says_when_nothing_lowers_min_u_significantly():
     assert text.startswith("No setting lowers min U significantly")
     assert "best frontier point, μ·U along" in text
     assert "min U 0.970× the control's" in text
-    assert "path energy (μ = 0.003): 0.990×" in text
+    assert "path energy (μ = 0.003) 0.990×" in text
 
 
 def test_answer_when_every_setting_breaks_the_fid_bar():
@@ -68,7 +70,9 @@ def test_answer_is_at_most_four_sentences():
     a = setting(u=0.951, low=0.930, high=0.972, fid=1.58)
     b = setting("energy", 0.003, u=0.99, low=0.96, high=1.02, fid=1.1)
     c = setting("length", 0.02, u=1.01, low=0.98, high=1.04, fid=1.2)
+    rival = e2.against_runner_up(a, b, 0.97, 0.94, 0.99, 0.95)
     for text in (e2.answer([a, b, c], 16, 0.95, "one epoch"),
+                 e2.answer([a, b, c], 16, 0.95, "one epoch", rival),
                  e2.answer([b, c], 16, 0.95, "one epoch")):
         assert 1 <= text.count(". ") + 1 <= 4
 
@@ -100,3 +104,25 @@ def test_setting_labels():
     assert e2.setting_label("pairs", 1e-4) == "direct (μ = 0.0001)"
     assert e2.setting_label("length", 0.2) == "path length (w = 0.2)"
     assert e2.setting_label("energy", 0.0) == "control (μ = 0)"
+
+
+def test_runner_up_is_the_best_eligible_setting_of_another_penalty():
+    chosen = setting(u=0.95, high=0.97)
+    same_form = setting(weight=1e-5, u=0.96)
+    energy = setting("energy", 0.01, u=0.985, fid=1.08)
+    length = setting("length", 0.2, u=0.966, fid=1.04)
+    too_dear = setting("length", 0.6, u=0.90, fid=2.5)    # past the FID bar
+    found = [chosen, same_form, energy, length, too_dear]
+    assert e2.runner_up(found, chosen) == length
+    assert e2.runner_up([chosen, same_form], chosen) is None
+    assert e2.runner_up(found, None) is None
+
+
+def test_against_runner_up_both_outcomes():
+    chosen, rival = setting(), setting("length", 0.2, u=0.966, fid=1.04)
+    clear = e2.against_runner_up(chosen, rival, 0.97, 0.95, 0.99, 0.95)
+    assert clear.startswith("Against the runner-up, path length (w = 0.2), "
+                            "its min U is 0.970× (95 % interval 0.950–0.990)")
+    assert "lower on these pairs" in clear and "one run per setting" in clear
+    close = e2.against_runner_up(chosen, rival, 0.98, 0.95, 1.01, 0.95)
+    assert "do not tell the two apart" in close and "lower on" not in close

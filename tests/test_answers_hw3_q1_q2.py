@@ -75,6 +75,15 @@ VARIANTS = q1.Variants(
 def test_what_fixes_what_lock_in_cured_by_the_baseline():
     text = q1.what_fixes_what(VARIANTS)
     assert text.startswith("**What fixes what.** (i) *Robbins–Monro steps")
+    assert "23 of 30 seeds end on arm 1, as many as with constant $\\eta$ " \
+        "(23 of 30)" in text
+    more = replace(VARIANTS, on_best={**VARIANTS.on_best, q1.PLAIN_RM: 26})
+    assert "26 of 30 seeds end on arm 1, more than with constant" in \
+        q1.what_fixes_what(more)
+    fewer = replace(VARIANTS, on_best={**VARIANTS.on_best, q1.PLAIN_RM: 20})
+    assert "fewer than with constant" in q1.what_fixes_what(fewer)
+    assert "$\\pi^\\star_j$ = 0.12, 0.019" in q1.what_fixes_what(
+        replace(VARIANTS, pi_star_rest=[0.117, 0.0193, 0.002, 3e-4]))
     assert "6 already had $\\pi(a_1) < 0.05$ at $t$ = 101" in text
     assert "3 plain seeds on a worse arm at $t$ = 516 escaped" in text
     assert "removing the all-positive push removes the lock-in" in text

@@ -24,7 +24,7 @@ def collapse_tests_text() -> str:
             f"(class coverage, the entropy of a small MNIST classifier's "
             f"predicted digits over log 10, below {FEW_MODES}, i.e. "
             f"{classes(FEW_MODES)} or fewer). Recall below {LOW_RECALL} "
-            f"at a higher coverage is low quality, not collapse. Quality is "
+            f"at a higher coverage is low recall, not collapse. Quality is "
             f"scored on the same classifier's features of the MNIST test "
             f"set: FID <cite data-cite=\"heusel2017fid\">(Heusel et "
             f"al.)</cite>, and k-NN precision (the share of samples near "
@@ -58,8 +58,9 @@ def collapse_sentence(c: Collapse, name: str, quality: bool = True) -> str:
                 f"{FEW_MODES}).")
     if quality and c.low_recall and not c.few_modes:
         text += (f" Its recall is low ({c.recall:.3f} < {LOW_RECALL}) at "
-                 "that coverage: the samples span the classes but few lie "
-                 "near a test image, which is low quality, not collapse.")
+                 "that coverage: the samples span the classes but few test "
+                 "images have a sample near them, which is low recall, not "
+                 "collapse.")
     return text
 
 
@@ -123,13 +124,15 @@ def versus(a_name: str, a: dict[str, float], b_name: str,
                        f"(precision {ws['precision']:.3f} vs "
                        f"{ls['precision']:.3f}).")
     head += "."
-    clash = (f" The eye may disagree: {lose}'s samples are more data-like "
-             f"(precision {ls['precision']:.3f} vs {ws['precision']:.3f})")
-    if ws["recall"] > ls["recall"] or ws["coverage"] > ls["coverage"]:
+    clash = ((" The eye may disagree: " if explain else " But ")
+             + f"{lose}'s samples are more data-like (precision "
+             f"{ls['precision']:.3f} vs {ws['precision']:.3f})")
+    ahead = [f"{k} {ws[k]:.{n}f} vs {ls[k]:.{n}f}"
+             for k, n in (("recall", 3), ("coverage", 2))
+             if round(ws[k], n) > round(ls[k], n)]
+    if ahead:
         return head + clash + (
-            f", but {win} reaches more of the data (recall "
-            f"{ws['recall']:.3f} vs {ls['recall']:.3f}, coverage "
-            f"{ws['coverage']:.2f} vs {ls['coverage']:.2f})"
+            f", while {win} reaches more of the data ({', '.join(ahead)})"
             + ("; FID, a distance between whole feature distributions, "
                "rewards that diversity as well as sharpness." if explain
                else "."))

@@ -318,7 +318,8 @@ def answer_rate_distortion(betas: Sequence[float], echo_rates: Sequence[float],
     caveat = convergence(last_epoch_drop)
     settled = last_epoch_drop is None or converged(last_epoch_drop)
     # an unconverged order is a provisional one: the caveat leads
-    first, then = (verdict, caveat) if settled else (caveat, verdict)
+    first, then = ((verdict, caveat) if settled
+                   else (caveat, f"As trained so far: {verdict}"))
     return f"**Answer (iii).** {first} {then} {echo}; {vae}."
 
 

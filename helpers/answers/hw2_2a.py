@@ -17,8 +17,8 @@ def quality(name: str, gan: dict[str, float], real: dict[str, float]) -> str:
     low_p = gan["precision"] < NEAR * real["precision"]
     low_r = gan["recall"] < NEAR * real["recall"]
     if gan["recall"] < LOW_RECALL:
-        verdict = (f"are of low quality (recall below {LOW_RECALL}: few "
-                   f"lie near a test image)")
+        verdict = (f"reach little of the data (recall below {LOW_RECALL}: "
+                   f"few test images have a sample near them)")
     elif low_p and low_r:
         verdict = "fall short of the data on both k-NN scores"
     elif low_p:

@@ -30,18 +30,20 @@ def line_improvement(ratios: Sequence[float], best_iters: Sequence[int],
     """U(result)/U(line) per pair, and how many pairs the optimiser
     improved on (best iterate after the start) vs returned the line; with
     `iters`, also how many pairs' best is the last iterate (still falling)."""
-    return _improvement(ratios, best_iters) + _budget(best_iters, iters)
+    return " ".join(filter(None, [_improvement(ratios, best_iters),
+                                  budget(best_iters, iters)]))
 
 
-def _budget(best_iters: Sequence[int], iters: int | None) -> str:
-    """Sentence on pairs whose best iterate is the last one, if any."""
+def budget(best_iters: Sequence[int], iters: int | None) -> str:
+    """Did the iterations run out? A sentence on the pairs whose best
+    iterate is the last one ('' without `iters`)."""
     if iters is None or iters == 0:
         return ""
     at_end = sum(1 for i in best_iters if i == iters)
     if at_end == 0:
-        return (" Every pair's best path came before the last iteration: "
+        return ("Every pair's best path came before the last iteration: "
                 "U of the candidates stopped falling within the budget.")
-    return (f" For {at_end} of {len(best_iters)} pairs the best path is the "
+    return (f"For {at_end} of {len(best_iters)} pairs the best path is the "
             "last iterate: U is still falling when the iterations run out, "
             "so more iterations may lower it further.")
 

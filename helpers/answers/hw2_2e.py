@@ -25,6 +25,10 @@ SYMBOLS = {"pairs": "μ", "energy": "μ", "length": "w"}
 
 Verdict = Literal["lower", "unclear", "higher"]
 
+# What the paired bootstrap intervals cover and what they do not.
+SEED_CAVEAT = ("the intervals cover the choice of pairs, not the training "
+               "seed: one run per setting")
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -84,7 +88,7 @@ def ratio_ci(setting: Setting, level: float, pairs: int) -> str:
 
 
 def best_of_others(settings: Sequence[Setting], chosen: Setting) -> str:
-    """'path energy (μ = 0.003): 0.990× (0.960–1.020) at 1.10× FID; …': the
+    """'path energy (μ = 0.003) 0.990× (0.960–1.020) at 1.10× FID; …': the
     lowest min U of each other penalty within the FID bar."""
     parts = []
     for form in NAMES:
@@ -92,16 +96,17 @@ def best_of_others(settings: Sequence[Setting], chosen: Setting) -> str:
                and eligible(s)]
         if own:
             best = min(own, key=lambda s: s.u_ratio)
-            parts.append(f"{best.label}: {best.u_ratio:.3f}× ({best.low:.3f}"
+            parts.append(f"{best.label} {best.u_ratio:.3f}× ({best.low:.3f}"
                          f"–{best.high:.3f}) at {times(best.fid_ratio)}× FID")
     return "; ".join(parts)
 
 
 def answer(settings: Sequence[Setting], pairs: int, level: float,
-           fine_tuning: str) -> str:
+           fine_tuning: str, versus_runner_up: str = "") -> str:
     """The 2e answer, answer first: the recommended modification, by how
     much it lowers min U (with the interval) and at what FID; or that none
-    lowers it significantly and which has the best frontier."""
+    lowers it significantly and which has the best frontier;
+    `versus_runner_up` (`against_runner_up`) after the other penalties."""
     best, significant = recommend(settings)
     if best is None:
         return (f"No setting kept FID below {FID_LIMIT:g}× the control's, "
@@ -110,8 +115,8 @@ def answer(settings: Sequence[Setting], pairs: int, level: float,
     change = (f"{METHODS[best.form]} ({SYMBOLS[best.form]} = "
               f"{best.weight:g})")
     effect = (f"{ratio_ci(best, level, pairs)} at "
-              f"{times(best.fid_ratio)}× its FID (bar: {FID_LIMIT:g}×), "
-              f"after {fine_tuning}")
+              f"{times(best.fid_ratio)}× its FID (bar: {FID_LIMIT:g}×; both "
+              f"of G_ema), after {fine_tuning}")
     if significant:
         text = (f"Add {change} to the generator's loss. It lowers min U to "
                 f"{effect}.")
@@ -122,10 +127,33 @@ def answer(settings: Sequence[Setting], pairs: int, level: float,
                 f"min U {effect}.")
     others = best_of_others(settings, best)
     if others:
-        text += (f" Within the {FID_LIMIT:g}× FID bar the other penalties "
-                 f"reach at best {others}.")
-    return text + (" The interval covers the choice of pairs, not the "
-                   "training seed (one run per setting).")
+        text += (f" Within the {FID_LIMIT:g}× FID bar, the best weight of "
+                 f"each other penalty gives {others}.")
+    if versus_runner_up:       # it carries the caveat on the intervals
+        return text + " " + versus_runner_up
+    return text + " " + SEED_CAVEAT[0].upper() + SEED_CAVEAT[1:] + "."
+
+
+def runner_up(settings: Sequence[Setting],
+              chosen: Setting | None) -> Setting | None:
+    """The eligible setting of another penalty with the lowest min U."""
+    if chosen is None:
+        return None
+    rivals = [s for s in settings if s.form != chosen.form and eligible(s)]
+    return min(rivals, key=lambda s: s.u_ratio, default=None)
+
+
+def against_runner_up(chosen: Setting, rival: Setting, ratio: float,
+                      low: float, high: float, level: float) -> str:
+    """Is the chosen setting's min U below the runner-up's, pair by pair?
+    `ratio`, `low`, `high`: Σ min U chosen / Σ min U rival (< 1, as chosen)
+    and its paired bootstrap interval."""
+    head = (f"Against the runner-up, {rival.label}, its min U is "
+            f"{ratio:.3f}× ({level * 100:g} % interval {low:.3f}–{high:.3f})")
+    if high < 1:
+        return head + f": lower on these pairs ({SEED_CAVEAT})."
+    return head + (": these pairs do not tell the two apart, and either "
+                   f"would do ({SEED_CAVEAT}).")
 
 
 def path_factors(label: str, dz_ratio: float, c_ratio: float) -> str:

@@ -176,9 +176,12 @@ def what_fixes_what(v: Variants) -> str:
         return f"{v.on_best[name]} of {v.seeds} seeds"
 
     if v.on_best[PLAIN] < v.seeds and v.on_best[PLAIN_RM] < v.seeds:
+        rm, const = v.on_best[PLAIN_RM], v.on_best[PLAIN]
+        than = ("as many as" if rm == const
+                else "more than" if rm > const else "fewer than")
         txt = ("(i) *Robbins–Monro steps alone* do not cure the lock-in: "
-               f"{seeds(PLAIN_RM)} end on arm 1 (plain, constant $\\eta$: "
-               f"{seeds(PLAIN)}). ")
+               f"{seeds(PLAIN_RM)} end on arm 1, {than} with constant "
+               f"$\\eta$ ({const} of {v.seeds}). ")
         if v.early_locked:
             txt += (f"The lock-in happens early: of the {v.worse_plain} "
                     "plain seeds that end on a worse arm, "
@@ -221,7 +224,7 @@ def what_fixes_what(v: Variants) -> str:
             + ", ".join(f"{e:.2g}" for e in v.gap_error)
             + f" for $j$ = 2–{len(v.gap_error) + 1}, where "
             "$\\pi^\\star_j$ = "
-            + ", ".join(f"{p:.1g}" for p in v.pi_star_rest) + ": ")
+            + ", ".join(f"{p:.2g}" for p in v.pi_star_rest) + ": ")
     ordered = all(a <= b for a, b in zip(v.gap_error, v.gap_error[1:]))
     txt += ("the coordinates of rarely pulled arms relax slowest. "
             if ordered else "not in the order of $\\pi^\\star_j$, so noise, "
