@@ -1,5 +1,7 @@
 """HW2 2e's answer: each verdict on both sides of its threshold."""
 
+from dataclasses import replace
+
 from helpers.answers import hw2_2e as e2
 from helpers.answers.hw2_2e import FID_LIMIT, Setting
 
@@ -97,7 +99,8 @@ def test_path_factors_words_each_factor():
     assert "while its paths' images are closer" in text
     assert "are not closer" in e2.path_factors("x", 1.3, 1.0)
     assert "as the penalty intends" in e2.path_factors("x", 1.0, 0.8)
-    assert "neither factor lowers" in e2.path_factors("x", 0.99, 1.01)
+    assert "neither factor moves by more than 3 % on its own" in \
+        e2.path_factors("x", 0.99, 0.975)
 
 
 def test_setting_labels():
@@ -118,11 +121,44 @@ def test_runner_up_is_the_best_eligible_setting_of_another_penalty():
     assert e2.runner_up(found, None) is None
 
 
-def test_against_runner_up_both_outcomes():
+def test_against_runner_up_every_outcome():
     chosen, rival = setting(), setting("length", 0.2, u=0.966, fid=1.04)
-    clear = e2.against_runner_up(chosen, rival, 0.97, 0.95, 0.99, 0.95)
-    assert clear.startswith("Against the runner-up, path length (w = 0.2), "
-                            "its min U is 0.970× (95 % interval 0.950–0.990)")
-    assert "lower on these pairs" in clear and "one run per setting" in clear
-    close = e2.against_runner_up(chosen, rival, 0.98, 0.95, 1.01, 0.95)
-    assert "do not tell the two apart" in close and "lower on" not in close
+    clear = e2.against_runner_up(chosen, rival, 1.03, 1.01, 1.05, 0.95)
+    assert clear.startswith("The best other penalty, path length (w = 0.2), "
+                            "ends at 1.030× this one's min U (95 % interval "
+                            "1.010–1.050): higher on these pairs")
+    assert "one run per setting" in clear
+    close = e2.against_runner_up(chosen, rival, 1.02, 0.99, 1.05, 0.95)
+    assert "do not tell the two apart, and this one has the lower sum" in close
+    # the recommended one kept for its FID, the other lower on min U
+    cheaper = e2.against_runner_up(rival, chosen, 0.985, 0.95, 1.02, 0.95)
+    assert cheaper.startswith("Direct (μ = 0.0001) reaches a lower min U, "
+                              "0.985× this one's")
+    assert "costs 1.30× the control's FID against 1.04×, so I prefer this " \
+        "one" in cheaper
+
+
+def test_prefer_cheaper_both_sides_of_each_condition():
+    direct = setting(u=0.951, low=0.92, high=0.987, fid=1.58)
+    length = setting("length", 0.2, u=0.966, low=0.941, high=0.996, fid=1.04)
+    assert e2.prefer_cheaper(direct, length, high=1.023)
+    # the pairs resolve the gap: keep the lower min U
+    assert not e2.prefer_cheaper(direct, length, high=0.99)
+    # the runner-up costs more FID
+    assert not e2.prefer_cheaper(direct, replace(length, fid_ratio=1.7),
+                                 high=1.023)
+    # the runner-up is not significant against the control, the chosen is
+    assert not e2.prefer_cheaper(direct, replace(length, high=1.01),
+                                 high=1.023)
+    # neither is significant: the cheaper one is the better frontier point
+    assert e2.prefer_cheaper(replace(direct, high=1.01),
+                             replace(length, high=1.01), high=1.023)
+
+
+def test_answer_recommends_the_setting_it_is_given():
+    direct = setting(u=0.951, low=0.92, high=0.987, fid=1.58)
+    length = setting("length", 0.2, u=0.966, low=0.941, high=0.996, fid=1.04)
+    text = e2.answer([direct, length], 16, 0.95, "one epoch", chosen=length)
+    assert text.startswith("Add StyleGAN2's path-length penalty")
+    assert "lowers min U to 0.966×" in text
+    assert "direct (μ = 0.0001) 0.951×" in text

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..decide import compare, times
+from ..decide import SAME, compare, percent, times
 
 # A setting is eligible when its G_ema's FID is below this multiple of the
 # control's (the bar HW2 2e's reviewer set).
@@ -102,12 +102,16 @@ def best_of_others(settings: Sequence[Setting], chosen: Setting) -> str:
 
 
 def answer(settings: Sequence[Setting], pairs: int, level: float,
-           fine_tuning: str, versus_runner_up: str = "") -> str:
+           fine_tuning: str, versus_runner_up: str = "",
+           chosen: Setting | None = None) -> str:
     """The 2e answer, answer first: the recommended modification, by how
     much it lowers min U (with the interval) and at what FID; or that none
     lowers it significantly and which has the best frontier;
-    `versus_runner_up` (`against_runner_up`) after the other penalties."""
+    `versus_runner_up` (`against_runner_up`) after the other penalties;
+    `chosen` overrides `recommend`'s choice (see `prefer_cheaper`)."""
     best, significant = recommend(settings)
+    if chosen is not None:
+        best, significant = chosen, verdict(chosen) == "lower"
     if best is None:
         return (f"No setting kept FID below {FID_LIMIT:g}× the control's, "
                 "so I recommend none: every penalty tried costs more "
@@ -134,6 +138,10 @@ def answer(settings: Sequence[Setting], pairs: int, level: float,
     return text + " " + SEED_CAVEAT[0].upper() + SEED_CAVEAT[1:] + "."
 
 
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def runner_up(settings: Sequence[Setting],
               chosen: Setting | None) -> Setting | None:
     """The eligible setting of another penalty with the lowest min U."""
@@ -143,17 +151,34 @@ def runner_up(settings: Sequence[Setting],
     return min(rivals, key=lambda s: s.u_ratio, default=None)
 
 
+def prefer_cheaper(chosen: Setting, rival: Setting, high: float) -> bool:
+    """Should the runner-up be recommended instead? When the pairs cannot
+    tell their min U apart (`high`: the upper end of the interval of Σ min U
+    chosen / Σ min U rival reaches 1), it costs less FID, and it lowers
+    min U significantly wherever the chosen one does."""
+    return (high >= 1 and rival.fid_ratio < chosen.fid_ratio
+            and (verdict(rival) == "lower" or verdict(chosen) != "lower"))
+
+
 def against_runner_up(chosen: Setting, rival: Setting, ratio: float,
                       low: float, high: float, level: float) -> str:
-    """Is the chosen setting's min U below the runner-up's, pair by pair?
-    `ratio`, `low`, `high`: Σ min U chosen / Σ min U rival (< 1, as chosen)
-    and its paired bootstrap interval."""
-    head = (f"Against the runner-up, {rival.label}, its min U is "
-            f"{ratio:.3f}× ({level * 100:g} % interval {low:.3f}–{high:.3f})")
-    if high < 1:
-        return head + f": lower on these pairs ({SEED_CAVEAT})."
-    return head + (": these pairs do not tell the two apart, and either "
-                   f"would do ({SEED_CAVEAT}).")
+    """The recommended setting against the best other penalty, pair by
+    pair. `ratio`, `low`, `high`: Σ min U rival / Σ min U chosen and its
+    paired bootstrap interval."""
+    interval = f"{level * 100:g} % interval {low:.3f}–{high:.3f}"
+    if ratio < 1:      # the rival has the lower sum: chosen for its FID
+        return (f"{capitalised(rival.label)} reaches a lower min U, "
+                f"{ratio:.3f}× this "
+                f"one's ({interval}), but these pairs cannot tell the two "
+                f"apart and it costs {times(rival.fid_ratio)}× the "
+                f"control's FID against {times(chosen.fid_ratio)}×, so I "
+                f"prefer this one ({SEED_CAVEAT}).")
+    head = (f"The best other penalty, {rival.label}, ends at {ratio:.3f}× "
+            f"this one's min U ({interval})")
+    if low > 1:
+        return head + f": higher on these pairs ({SEED_CAVEAT})."
+    return head + (": these pairs do not tell the two apart, and this one "
+                   f"has the lower sum ({SEED_CAVEAT}).")
 
 
 def path_factors(label: str, dz_ratio: float, c_ratio: float) -> str:
@@ -173,7 +198,8 @@ def path_factors(label: str, dz_ratio: float, c_ratio: float) -> str:
     if compare(c_ratio) == "lower":
         return text + (": its paths pass through images closer to both "
                        "ends, as the penalty intends.")
-    return text + ": neither factor lowers min U."
+    return text + (f": neither factor moves by more than {percent(SAME)} "
+                   "on its own.")
 
 
 def along_weight(form: str, weights: Sequence[float],
