@@ -269,3 +269,9 @@ def test_answer_ablation_every_outcome():
     assert "m reverses which model is ahead" in flipped
     level = a.answer_ablation(0.3, {"m": 0.2}, 1.0, {"m": 0.0}, {"m": 0.0})
     assert "Echo is level" in level
+    # at a size other than the sweep's, the answer says so
+    sized = a.answer_ablation(2.0, {"x": 2.5}, 1.0, {"x": 0.1}, {"x": -0.4},
+                              "6,000 images × 2 epochs, not the sweep's")
+    assert sized.startswith("**Answer (iii), why.** At the ablation's size "
+                            "(6,000 images × 2 epochs, not the sweep's), in "
+                            "the paper's set-up Echo is behind")

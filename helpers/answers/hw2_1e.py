@@ -366,11 +366,14 @@ def acts_through(echo_change: float, vae_change: float) -> str:
 
 def answer_ablation(base: float, rows: dict[str, float], tol: float,
                     echo_change: dict[str, float],
-                    vae_change: dict[str, float]) -> str:
+                    vae_change: dict[str, float], size: str = "") -> str:
     """(iii), why: Δ = (D + βR)_Echo − (D + βR)_β-VAE in the paper's set-up
     (`base`) and with each single change (`rows`); each change's effect on
-    Echo's and on the β-VAE's own D + βR (new − old, nats)."""
-    head = (f"**Answer (iii), why.** In the paper's set-up Echo is "
+    Echo's and on the β-VAE's own D + βR (new − old, nats). `size`: the
+    ablation's training ('6,000 images × 2 epochs') where it differs from
+    the sweep's, so that its Δ is not read as the sweep's."""
+    at = f"At the ablation's size ({size}), in" if size else "In"
+    head = (f"**Answer (iii), why.** {at} the paper's set-up Echo is "
             f"{side(base, tol)} (Δ = {base:+.1f} nats, tie ±{tol:.1f}).")
     moved = {k: g for k, g in rows.items() if abs(g - base) > tol}
     if not moved:
