@@ -24,8 +24,9 @@ def pdf_text(path: Path) -> str:
                           capture_output=True, text=True, check=True).stdout
 
 
-HW2_SECTIONS = ["Part 1: rate", "(e) Sampling from", "Part 2 (a)", "Part 2 (b)",
-                "Part 2 (c)", "Part 2 (d)", "Part 2 (e)", "References"]
+HW2_SECTIONS = ["Part 1: rate", "(e) Sampling from", "Part 2: a GAN",
+                "(a) A fully connected GAN", "(b) WGAN-GP", "(c) Inverting",
+                "(d) Latent paths", "(e) Training a generator", "References"]
 
 
 @pytest.fixture(scope="module")
@@ -120,8 +121,8 @@ PART_PAGES = {
     "hw3": [("1 Understanding policy gradients", 2), ("2 Minimax optimisation", 3),
             ("3 Generative models", 3)],
     "hw2": [("1 Part 1: rate", 6), ("1.5 (e) Sampling from", 2),
-            ("2 Part 2 (a)", 2), ("3 Part 2 (b)", 2), ("4 Part 2 (c)", 2),
-            ("5 Part 2 (d)", 2), ("6 Part 2 (e)", 2)],
+            ("2 Part 2: a GAN", 10), ("2.1 (a)", 2), ("2.2 (b)", 2),
+            ("2.3 (c)", 2), ("2.4 (d)", 2), ("2.5 (e)", 2)],
 }
 APPENDIX_HEADING = re.compile(r"^\s*([A-Z0-9.]+\s+)?Appendix\b", re.M)
 WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]*)</word>')
@@ -178,6 +179,16 @@ def test_page_counting_on_a_made_up_document():
     assert part_lengths(lines, 5.0, PART_PAGES["hw3"]) == pytest.approx({
         "1 Understanding policy gradients": 1.5, "2 Minimax optimisation": 2.3,
         "3 Generative models": 1.1})
+    # HW2's Part 2 holds its questions as subsections: (a) ends at (b), (e)
+    # at the appendix, Part 1's (e) at Part 2, Part 2 at the appendix
+    hw2 = [(0.1, "1 Part 1: rate"), (4.0, "1.5 (e) Sampling from"),
+           (5.5, "2 Part 2: a GAN"), (5.6, "2.1 (a)"), (7.0, "2.2 (b)"),
+           (8.0, "2.3 (c)"), (9.0, "2.4 (d)"), (10.0, "2.5 (e)")]
+    lengths = part_lengths(hw2, 11.5, PART_PAGES["hw2"])
+    assert lengths == pytest.approx({
+        "1 Part 1: rate": 5.4, "1.5 (e) Sampling from": 1.5,
+        "2 Part 2: a GAN": 6.0, "2.1 (a)": 1.4, "2.2 (b)": 1.0,
+        "2.3 (c)": 1.0, "2.4 (d)": 1.0, "2.5 (e)": 1.5})
 
 
 @pytest.mark.parametrize("name", ["hw3", "hw2"])
