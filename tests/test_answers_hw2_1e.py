@@ -174,7 +174,7 @@ def _mi_rows(batch_large: float = 1.287, indep_small: float = 1.20,
 def test_answer_mi_check_every_outcome():
     quiet = a.answer_mi_check(_mi_rows(se=0.05), 4)
     assert quiet.startswith("**Answer (ii).** The minus sign is right")
-    assert "-1.291, -2.582" in quiet
+    assert "would be −1.291, −2.582 nats" in quiet   # typeset minus signs
     assert "has no detectable effect" in quiet
     # the largest difference of the table, not of some other row
     assert "at most 0.020 nats in the table (1-D, n = 250)" in quiet

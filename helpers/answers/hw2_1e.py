@@ -234,7 +234,8 @@ def answer_mi_check(rows: Sequence[SamplerRow], repeats: int) -> str:
     if all(r.batch > 0 for r in largest):
         sign = ("The minus sign is right: the kNN estimates of I(x; z) are "
                 "positive, while +E log det S(x) would be "
-                + ", ".join(f"{-r.exact:.3f}" for r in largest) + " nats.")
+                + ", ".join(f"{-r.exact:.3f}".replace("-", "−")
+                            for r in largest) + " nats.")
     else:
         sign = ("The estimates do not settle the sign: some are not "
                 "positive at the largest n.")
