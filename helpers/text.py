@@ -37,12 +37,16 @@ def md_table(header: list[str], rows: list[list], align: str = "") -> str:
     return "\n".join(lines)
 
 
-def pm(mean: float, sd: float, digits: int = 2) -> str:
+def pm(mean: float, sd: float, digits: int = 2,
+       max_decimals: int | None = None) -> str:
     """'mean ± sd' with sd to `digits` significant digits and the mean to
-    the same decimal place (0.9 and 0.3 → '0.90 ± 0.30')."""
+    the same decimal place (0.9 and 0.3 → '0.90 ± 0.30'), at most
+    `max_decimals` places (a tiny sd then prints as 0.000)."""
     if not math.isfinite(sd) or sd <= 0:
         return f"{mean:.3g} ± {sd:.2g}"
     decimals = max(0, digits - 1 - math.floor(math.log10(sd)))
+    if max_decimals is not None:
+        decimals = min(decimals, max_decimals)
     return f"{mean:.{decimals}f} ± {sd:.{decimals}f}"
 
 

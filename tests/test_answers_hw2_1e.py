@@ -36,6 +36,8 @@ def test_seed_cell_and_shown_round_trip():
     assert a.seed_cell([1.0, 2.0]) == "1.50 ± 0.71"
     assert a.shown(a.seed_cell([207.234])) == 207.23
     assert a.shown(a.seed_cell([1.0, 2.0])) == 1.5
+    # nats to at most 3 decimals, whatever the spread over seeds
+    assert a.seed_cell([5.73590, 5.73602]) == "5.736 ± 0.000"
 
 
 def test_beta_set():

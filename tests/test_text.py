@@ -8,6 +8,8 @@ def test_pm_rounds_the_mean_to_the_sds_digits():
     assert pm(0.9, 0.3) == "0.90 ± 0.30"
     assert pm(0.99998, 5.7e-05) == "0.999980 ± 0.000057"
     assert pm(10.14, 0.587) == "10.14 ± 0.59"
+    assert pm(5.735951, 8.3e-05, max_decimals=3) == "5.736 ± 0.000"
+    assert pm(10.14, 0.587, max_decimals=3) == "10.14 ± 0.59"
     assert pm(123.4, 25.0) == "123 ± 25"
 
 

@@ -38,10 +38,10 @@ STILL_FALLING = 1.0
 
 def seed_cell(values: Sequence[float]) -> str:
     """A table cell over seeds: the mean to 2 decimals, or with several
-    seeds 'mean ± sd' (helpers.text.pm)."""
+    seeds 'mean ± sd' (helpers.text.pm), at most 3 decimals (nats)."""
     if len(values) == 1:
         return f"{values[0]:.2f}"
-    return pm(mean(values), stdev(values))
+    return pm(mean(values), stdev(values), max_decimals=3)
 
 
 def shown(cell: str) -> float:
