@@ -23,7 +23,8 @@ APPENDIX = re.compile(r"^%% nbtex:appendix-begin\n(.*?)^%% nbtex:appendix-end\n"
 # The body's opening paragraph when it is the part's answer ("Answer." in
 # bold): the pointer to the evidence ends it, so it can never be cut off
 # from the text it belongs to.
-OPENING_ANSWER = re.compile(r"\A\s*\\textbf\{Answer[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*")
+OPENING_ANSWER = re.compile(
+    r"\A\s*\\textbf\{Answer[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*")
 # Appendix headings sit one level below the main text's (the notebook's
 # own section becomes a subsection of the appendix).
 DEMOTE = (("\\subsubsection", "\\paragraph"),

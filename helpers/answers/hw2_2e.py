@@ -135,10 +135,12 @@ def answer(settings: Sequence[Setting], pairs: int, level: float,
                  f"each other penalty gives {others}.")
     if versus_runner_up:       # it carries the caveat on the intervals
         return text + " " + versus_runner_up
-    return text + " " + SEED_CAVEAT[0].upper() + SEED_CAVEAT[1:] + "."
+    return text + " " + capitalised(SEED_CAVEAT) + "."
 
 
 def capitalised(text: str) -> str:
+    """The text with its first letter upper-case (a label opening a
+    sentence)."""
     return text[:1].upper() + text[1:]
 
 
