@@ -162,3 +162,26 @@ def test_answer_recommends_the_setting_it_is_given():
     assert text.startswith("Add StyleGAN2's path-length penalty")
     assert "lowers min U to 0.966×" in text
     assert "direct (μ = 0.0001) 0.951×" in text
+
+
+def test_settle_keeps_the_lowest_min_u_unless_the_pairs_cannot_tell():
+    from types import SimpleNamespace
+    direct = setting(u=0.951, low=0.92, high=0.987, fid=1.58)
+    length = setting("length", 0.2, u=0.966, low=0.941, high=0.996, fid=1.04)
+
+    def interval(high):
+        def paired(a, b):
+            r = a.u_ratio / b.u_ratio
+            return SimpleNamespace(ratio=r, low=r - 0.03,
+                                   high=high if a is direct else 2 - high)
+        return paired
+    # the pairs cannot tell them apart: the cheaper path length
+    chosen, text = e2.settle([direct, length], 0.95, interval(1.02))
+    assert chosen is length and text.startswith("Direct (μ = 0.0001) "
+                                                "reaches a lower min U")
+    # they can: the lower min U stays
+    chosen, text = e2.settle([direct, length], 0.95, interval(0.99))
+    assert chosen is direct and text.startswith("The best other penalty")
+    # no other penalty within the bar: no comparison
+    assert e2.settle([direct], 0.95, interval(1.02)) == (direct, "")
+    assert e2.settle([setting(fid=2.5)], 0.95, interval(1.02)) == (None, "")

@@ -1,9 +1,9 @@
 """HW2 2e: which change to GAN training lowers min U, by how much, at what
 cost in sample quality. Facts first, then `answer`, 1-4 sentences."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from ..decide import SAME, compare, percent, times
 
@@ -181,6 +181,25 @@ def against_runner_up(chosen: Setting, rival: Setting, ratio: float,
         return head + f": higher on these pairs ({SEED_CAVEAT})."
     return head + (": these pairs do not tell the two apart, and this one "
                    f"has the lower sum ({SEED_CAVEAT}).")
+
+
+def settle(settings: Sequence[Setting], level: float,
+           interval: Callable[[Setting, Setting], Any]
+           ) -> tuple[Setting | None, str]:
+    """The setting to recommend and the sentence that compares it with the
+    best other penalty (`against_runner_up`; '' without one): the lowest
+    min U, unless `prefer_cheaper` picks the runner-up. `interval(a, b)`:
+    the paired bootstrap interval of Σ min U a / Σ min U b (with .ratio,
+    .low, .high)."""
+    chosen, _ = recommend(settings)
+    rival = runner_up(settings, chosen)
+    if chosen is None or rival is None:
+        return chosen, ""
+    if prefer_cheaper(chosen, rival, interval(chosen, rival).high):
+        chosen, rival = rival, chosen
+    pair = interval(rival, chosen)
+    return chosen, against_runner_up(chosen, rival, pair.ratio, pair.low,
+                                     pair.high, level)
 
 
 def path_factors(label: str, dz_ratio: float, c_ratio: float) -> str:
